@@ -1,0 +1,10 @@
+package dev.qdrantloader.io.qdrant.local;
+
+import java.nio.file.Path;
+
+class PointsContractInMemoryTest extends PointsContract {
+  @Override
+  Path dataDir() {
+    return null;
+  }
+}
