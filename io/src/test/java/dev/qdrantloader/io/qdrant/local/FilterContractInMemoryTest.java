@@ -1,0 +1,10 @@
+package dev.qdrantloader.io.qdrant.local;
+
+import java.nio.file.Path;
+
+class FilterContractInMemoryTest extends FilterContract {
+  @Override
+  Path dataDir() {
+    return null;
+  }
+}
