@@ -141,7 +141,8 @@ public final class LocalQdrantServer implements AutoCloseable {
   }
 
   /**
-   * {@code LocalQdrantServer [--host H] [--port N] [--path DIR | --in-memory]}: runs until killed.
+   * {@code LocalQdrantServer [--host H] [--port N] [--path DIR | --in-memory]
+   * [--min-compact-bytes N]}: runs until stopped; prints one line with the address.
    */
   public static void main(String[] args) throws Exception {
     Builder b = builder();
@@ -162,10 +163,14 @@ public final class LocalQdrantServer implements AutoCloseable {
         case "--in-memory":
           inMemory = true;
           break;
+        case "--min-compact-bytes":
+          b.minCompactBytes(Long.parseLong(value(args, ++i, a)));
+          break;
         case "-h":
         case "--help":
           System.out.println(
-              "Usage: LocalQdrantServer [--host 127.0.0.1] [--port 6334] [--path DIR | --in-memory]");
+              "Usage: LocalQdrantServer [--host 127.0.0.1] [--port 6334] [--path DIR | --in-memory]"
+                  + " [--min-compact-bytes N]");
           return;
         default:
           System.err.println("Unknown option: " + a + " (try --help)");
