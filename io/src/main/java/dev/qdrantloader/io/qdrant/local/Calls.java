@@ -22,7 +22,9 @@ final class Calls {
     } catch (RuntimeException e) {
       LOG.error("local Qdrant server: unexpected failure", e);
       observer.onError(
-          QdrantErrors.internal("Service internal error: " + e.getClass().getSimpleName() + ": " + e.getMessage(), e));
+          QdrantErrors.internal(
+              "Service internal error: " + e.getClass().getSimpleName() + ": " + e.getMessage(),
+              e));
       return;
     }
     observer.onNext(result);

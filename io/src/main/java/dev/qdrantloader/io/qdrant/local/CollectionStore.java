@@ -20,10 +20,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The files of one persistent collection: {@code snapshot-N.bin} holds the state after every
- * {@code wal-M.log} with M &lt; N; recovery loads the newest complete snapshot and replays the logs
- * from its generation on. Compaction writes a new snapshot beside the old one and removes the old
- * files only after the new one is durable and renamed into place, so a kill at any moment leaves a
+ * The files of one persistent collection: {@code snapshot-N.bin} holds the state after every {@code
+ * wal-M.log} with M &lt; N; recovery loads the newest complete snapshot and replays the logs from
+ * its generation on. Compaction writes a new snapshot beside the old one and removes the old files
+ * only after the new one is durable and renamed into place, so a kill at any moment leaves a
  * recoverable set.
  */
 final class CollectionStore {
@@ -121,10 +121,12 @@ final class CollectionStore {
     return dir.resolve("wal-" + gen + ".log");
   }
 
-  /** True when the log has outgrown both the floor and the last snapshot (bounded write cost). */
+  /**
+   * True when the log has outgrown both the floor and twice the last snapshot: snapshots then cost
+   * at most half of what was logged, and recovery replays a log at most about twice the state.
+   */
   boolean wantsCompaction() {
-    RecordLog w = wal;
-    return w != null && w.size() > Math.max(minCompactBytes, lastSnapshotBytes) && !compacting.get();
+    return !compacting.get() && wantsCompactionIgnoringFlag();
   }
 
   /**
@@ -166,10 +168,12 @@ final class CollectionStore {
   }
 
   private boolean wantsCompactionIgnoringFlag() {
-    return wal.size() > Math.max(minCompactBytes, lastSnapshotBytes);
+    RecordLog w = wal;
+    return w != null && w.size() > Math.max(minCompactBytes, 2 * lastSnapshotBytes);
   }
 
-  private void writeSnapshot(LocalCollection c, long gen, StoredPoint[] state, List<byte[]> indexes) {
+  private void writeSnapshot(
+      LocalCollection c, long gen, StoredPoint[] state, List<byte[]> indexes) {
     Path tmp = dir.resolve("snapshot-" + gen + ".bin.tmp");
     try {
       Files.deleteIfExists(tmp);
@@ -178,7 +182,7 @@ final class CollectionStore {
         out.append(LocalCollection.OP_CREATE_INDEX, index);
       }
       for (StoredPoint p : state) {
-        out.append(LocalCollection.SNAP_POINT, c.snapshotPoint(p).toByteArray());
+        out.append(LocalCollection.SNAP_POINT, c.encodeSnapshotPoint(p));
       }
       out.append(LocalCollection.SNAP_END, new byte[0]);
       out.close();

@@ -83,7 +83,8 @@ final class CollectionsService extends CollectionsGrpc.CollectionsImplBase {
         () ->
             CollectionExistsResponse.newBuilder()
                 .setResult(
-                    CollectionExists.newBuilder().setExists(storage.exists(req.getCollectionName())))
+                    CollectionExists.newBuilder()
+                        .setExists(storage.exists(req.getCollectionName())))
                 .setTime(Calls.seconds(t0))
                 .build());
   }

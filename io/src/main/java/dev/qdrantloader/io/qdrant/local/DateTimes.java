@@ -24,10 +24,7 @@ final class DateTimes {
           .toFormatter();
 
   private static final DateTimeFormatter OFFSET =
-      new DateTimeFormatterBuilder()
-          .append(LOCAL)
-          .appendPattern("[XXX][XX][X]")
-          .toFormatter();
+      new DateTimeFormatterBuilder().append(LOCAL).appendPattern("[XXX][XX][X]").toFormatter();
 
   /** The instant a datetime string names (no zone means UTC), or null when it is not one. */
   static Instant parse(String text) {

@@ -52,7 +52,9 @@ final class FieldIndex {
         || type == PayloadSchemaType.Datetime;
   }
 
-  /** Splits text into tokens as this (text) index is configured; default: word tokens, lower case. */
+  /**
+   * Splits text into tokens as this (text) index is configured; default: word tokens, lower case.
+   */
   List<String> tokens(String text) {
     TextIndexParams p =
         params != null && params.hasTextIndexParams() ? params.getTextIndexParams() : null;

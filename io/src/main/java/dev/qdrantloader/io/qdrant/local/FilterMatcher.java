@@ -292,7 +292,8 @@ final class FilterMatcher {
       case EXCEPT_KEYWORDS:
         {
           List<String> excluded = m.getExceptKeywords().getStringsList();
-          return exceptMatches(values, v -> v.hasStringValue() && excluded.contains(v.getStringValue()));
+          return exceptMatches(
+              values, v -> v.hasStringValue() && excluded.contains(v.getStringValue()));
         }
       case EXCEPT_INTEGERS:
         {

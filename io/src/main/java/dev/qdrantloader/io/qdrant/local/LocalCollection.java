@@ -30,7 +30,6 @@ import io.qdrant.client.grpc.Points.SetPayloadPoints;
 import io.qdrant.client.grpc.Points.UpdateMode;
 import io.qdrant.client.grpc.Points.UpsertPoints;
 import io.qdrant.client.grpc.Points.Vector;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -42,9 +41,9 @@ import java.util.TreeMap;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
- * One collection: its configuration, its points and payload indexes, and (when persistent) its
- * log. Writes are validated first, then logged, then applied, all under the write lock, so the log
- * order is the apply order and replay reproduces the state exactly. Reads share a read lock.
+ * One collection: its configuration, its points and payload indexes, and (when persistent) its log.
+ * Writes are validated first, then logged, then applied, all under the write lock, so the log order
+ * is the apply order and replay reproduces the state exactly. Reads share a read lock.
  */
 final class LocalCollection {
   static final byte OP_UPSERT = 1;
@@ -68,6 +67,7 @@ final class LocalCollection {
   final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
   private final TreeMap<PointKey, StoredPoint> points = new TreeMap<>();
   private final LinkedHashMap<String, FieldIndex> indexes = new LinkedHashMap<>();
+  private final VectorColumn[] columns;
   private volatile StoredPoint[] scanCache;
   private volatile CollectionStore store; // null in memory mode
   private volatile boolean dropped;
@@ -93,9 +93,40 @@ final class LocalCollection {
     this.vectorNames = Collections.unmodifiableList(names);
     this.dims = new int[names.size()];
     this.distances = new Distance[names.size()];
+    this.columns = new VectorColumn[names.size()];
     for (int i = 0; i < names.size(); i++) {
       dims[i] = (int) params.get(i).getSize();
       distances[i] = params.get(i).getDistance();
+      columns[i] = new VectorColumn(dims[i]);
+    }
+  }
+
+  // The three ways the point set changes; each keeps the id map and the vector columns in step.
+
+  private void putPoint(StoredPoint p) {
+    points.put(p.key, p);
+    for (int i = 0; i < columns.length; i++) {
+      if (p.vectors[i] != null) {
+        columns[i].put(p, p.vectors[i]);
+      } else {
+        columns[i].remove(p.key);
+      }
+    }
+  }
+
+  private void removePoint(PointKey k) {
+    if (points.remove(k) != null) {
+      for (VectorColumn c : columns) {
+        c.remove(k);
+      }
+    }
+  }
+
+  private void replacePayload(StoredPoint p, Map<String, Value> payload) {
+    StoredPoint updated = p.withPayload(payload);
+    points.put(p.key, updated);
+    for (VectorColumn c : columns) {
+      c.updateOwner(updated);
     }
   }
 
@@ -176,7 +207,7 @@ final class LocalCollection {
       return new WriteTicket(null, 0);
     }
     RecordLog wal = s.wal();
-    return new WriteTicket(wal, wal.append(op, request.toByteArray()));
+    return new WriteTicket(wal, wal.append(op, request));
   }
 
   private void checkLive() {
@@ -191,9 +222,12 @@ final class LocalCollection {
       checkLive();
       List<StoredPoint> prepared = preparePoints(req.getPointsList());
       FilterMatcher updateFilter =
-          req.hasUpdateFilter() ? new FilterMatcher(req.getUpdateFilter(), indexes, vectorNames) : null;
+          req.hasUpdateFilter()
+              ? new FilterMatcher(req.getUpdateFilter(), indexes, vectorNames)
+              : null;
       WriteTicket t = log(OP_UPSERT, req);
-      applyUpsert(prepared, req.hasUpdateMode() ? req.getUpdateMode() : UpdateMode.Upsert, updateFilter);
+      applyUpsert(
+          prepared, req.hasUpdateMode() ? req.getUpdateMode() : UpdateMode.Upsert, updateFilter);
       return t;
     } finally {
       lock.writeLock().unlock();
@@ -207,7 +241,11 @@ final class LocalCollection {
         throw QdrantErrors.invalid("Wrong input: point without an id");
       }
       PointKey key = PointKey.of(p.getId());
-      out.add(new StoredPoint(key, prepareVectors(p), Collections.unmodifiableMap(new LinkedHashMap<>(p.getPayloadMap()))));
+      out.add(
+          new StoredPoint(
+              key,
+              prepareVectors(p),
+              Collections.unmodifiableMap(new LinkedHashMap<>(p.getPayloadMap()))));
     }
     return out;
   }
@@ -239,10 +277,7 @@ final class LocalCollection {
   private float[] checkedVector(int slot, float[] v) {
     if (v.length != dims[slot]) {
       throw QdrantErrors.invalid(
-          "Wrong input: Vector dimension error: expected dim: "
-              + dims[slot]
-              + ", got "
-              + v.length);
+          "Wrong input: Vector dimension error: expected dim: " + dims[slot] + ", got " + v.length);
     }
     for (float f : v) {
       if (!Float.isFinite(f)) {
@@ -252,16 +287,17 @@ final class LocalCollection {
     return distances[slot] == Distance.Cosine ? VectorMath.normalized(v) : v;
   }
 
-  private void applyUpsert(List<StoredPoint> prepared, UpdateMode mode, FilterMatcher updateFilter) {
+  private void applyUpsert(
+      List<StoredPoint> prepared, UpdateMode mode, FilterMatcher updateFilter) {
     for (StoredPoint p : prepared) {
       StoredPoint existing = points.get(p.key);
       if (existing == null) {
         if (mode != UpdateMode.UpdateOnly) {
-          points.put(p.key, p);
+          putPoint(p);
         }
       } else if (mode != UpdateMode.InsertOnly
           && (updateFilter == null || updateFilter.matches(existing))) {
-        points.put(p.key, p);
+        putPoint(p);
       }
     }
     scanCache = null;
@@ -274,7 +310,7 @@ final class LocalCollection {
       List<PointKey> keys = select(req.getPoints());
       WriteTicket t = log(OP_DELETE, req);
       for (PointKey k : keys) {
-        points.remove(k);
+        removePoint(k);
       }
       scanCache = null;
       return t;
@@ -302,7 +338,7 @@ final class LocalCollection {
         if (overwrite && key != null) {
           base = Payloads.delete(base, key);
         }
-        points.put(k, p.withPayload(Payloads.merge(base, key, req.getPayloadMap())));
+        replacePayload(p, Payloads.merge(base, key, req.getPayloadMap()));
       }
       scanCache = null;
       return t;
@@ -329,7 +365,7 @@ final class LocalCollection {
         for (String field : req.getKeysList()) {
           payload = Payloads.delete(payload, field);
         }
-        points.put(k, p.withPayload(payload));
+        replacePayload(p, payload);
       }
       scanCache = null;
       return t;
@@ -347,7 +383,7 @@ final class LocalCollection {
       for (PointKey k : keys) {
         StoredPoint p = points.get(k);
         if (p != null) {
-          points.put(k, p.withPayload(Collections.emptyMap()));
+          replacePayload(p, Collections.emptyMap());
         }
       }
       scanCache = null;
@@ -471,7 +507,7 @@ final class LocalCollection {
         }
       case OP_DELETE:
         for (PointKey k : select(DeletePoints.parseFrom(e.data).getPoints())) {
-          points.remove(k);
+          removePoint(k);
         }
         break;
       case OP_SET_PAYLOAD:
@@ -483,26 +519,13 @@ final class LocalCollection {
         replayThroughPublicPath(e);
         break;
       case SNAP_POINT:
-        {
-          PointStruct p = PointStruct.parseFrom(e.data);
-          float[][] vectors = new float[vectorNames.size()][];
-          if (p.hasVectors()) {
-            if (p.getVectors().hasVector()) {
-              vectors[0] = Vectors.dense(p.getVectors().getVector(), "");
-            } else {
-              for (Map.Entry<String, Vector> v : p.getVectors().getVectors().getVectorsMap().entrySet()) {
-                vectors[vectorNames.indexOf(v.getKey())] = Vectors.dense(v.getValue(), v.getKey());
-              }
-            }
-          }
-          PointKey key = PointKey.of(p.getId());
-          points.put(key, new StoredPoint(key, vectors, Collections.unmodifiableMap(new LinkedHashMap<>(p.getPayloadMap()))));
-          break;
-        }
+        putPoint(decodeSnapshotPoint(e.data));
+        break;
       case SNAP_END:
         break;
       default:
-        throw new IllegalStateException("unknown log record type " + e.type + " in collection " + name);
+        throw new IllegalStateException(
+            "unknown log record type " + e.type + " in collection " + name);
     }
     scanCache = null;
   }
@@ -572,36 +595,53 @@ final class LocalCollection {
     }
   }
 
-  /** Encodes a stored point for a snapshot (vectors as stored, already normalised). */
-  PointStruct snapshotPoint(StoredPoint p) {
-    PointStruct.Builder b = PointStruct.newBuilder().setId(p.key.toPointId()).putAllPayload(p.payload);
-    io.qdrant.client.grpc.Points.Vectors.Builder vb = io.qdrant.client.grpc.Points.Vectors.newBuilder();
-    if (unnamed) {
-      if (p.vectors[0] != null) {
-        b.setVectors(vb.setVector(denseInput(p.vectors[0])));
-      }
-    } else {
-      NamedVectors.Builder nb = NamedVectors.newBuilder();
-      for (int i = 0; i < vectorNames.size(); i++) {
-        if (p.vectors[i] != null) {
-          nb.putVectors(vectorNames.get(i), denseInput(p.vectors[i]));
-        }
-      }
-      b.setVectors(vb.setVectors(nb));
+  /**
+   * Encodes a stored point for a snapshot: key, then per vector a presence byte and the raw floats
+   * (as stored, already normalised), then the payload as a protobuf Struct.
+   */
+  byte[] encodeSnapshotPoint(StoredPoint p) {
+    byte[] payload =
+        io.qdrant.client.grpc.JsonWithInt.Struct.newBuilder()
+            .putAllFields(p.payload)
+            .build()
+            .toByteArray();
+    int size = 17 + payload.length;
+    for (float[] v : p.vectors) {
+      size += 1 + (v == null ? 0 : 4 * v.length);
     }
-    return b.build();
+    java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate(size);
+    p.key.writeTo(out);
+    for (float[] v : p.vectors) {
+      out.put((byte) (v == null ? 0 : 1));
+      if (v != null) {
+        out.asFloatBuffer().put(v);
+        out.position(out.position() + 4 * v.length);
+      }
+    }
+    out.put(payload);
+    return out.array();
   }
 
-  private static Vector denseInput(float[] v) {
-    io.qdrant.client.grpc.Points.DenseVector.Builder d =
-        io.qdrant.client.grpc.Points.DenseVector.newBuilder();
-    for (float f : v) {
-      d.addData(f);
+  private StoredPoint decodeSnapshotPoint(byte[] data) throws InvalidProtocolBufferException {
+    java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(data);
+    PointKey key = PointKey.readFrom(in);
+    float[][] vectors = new float[vectorNames.size()][];
+    for (int i = 0; i < vectors.length; i++) {
+      if (in.get() == 1) {
+        vectors[i] = new float[dims[i]];
+        in.asFloatBuffer().get(vectors[i]);
+        in.position(in.position() + 4 * dims[i]);
+      }
     }
-    return Vector.newBuilder().setDense(d).build();
+    Map<String, Value> payload =
+        io.qdrant.client.grpc.JsonWithInt.Struct.parseFrom(
+                java.nio.ByteBuffer.wrap(data, in.position(), data.length - in.position()))
+            .getFieldsMap();
+    return new StoredPoint(key, vectors, Collections.unmodifiableMap(new LinkedHashMap<>(payload)));
   }
 
-  // ---------------------------------------------------------------- reads (callers hold the read lock)
+  // ---------------------------------------------------------------- reads (callers hold the read
+  // lock)
 
   TreeMap<PointKey, StoredPoint> pointsView() {
     return points;
@@ -627,6 +667,10 @@ final class LocalCollection {
       throw QdrantErrors.invalid("Wrong input: Not existing vector name error: " + n);
     }
     return slot;
+  }
+
+  VectorColumn column(int slot) {
+    return columns[slot];
   }
 
   int dim(int slot) {

@@ -13,11 +13,11 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * An embedded server that speaks Qdrant's gRPC API ("local mode"): the same client code path
- * serves tests, first runs and small corpora, and a real Qdrant at {@code qdrant.url} in
- * production. Exact (brute-force) search, payload filters as Qdrant has them, and a write-ahead
- * log under a directory (or nothing on disk in memory mode). Not a replacement for a Qdrant cluster:
- * one process, no HNSW index, no sharding or replication.
+ * An embedded server that speaks Qdrant's gRPC API ("local mode"): the same client code path serves
+ * tests, first runs and small corpora, and a real Qdrant at {@code qdrant.url} in production. Exact
+ * (brute-force) search, payload filters as Qdrant has them, and a write-ahead log under a directory
+ * (or nothing on disk in memory mode). Not a replacement for a Qdrant cluster: one process, no HNSW
+ * index, no sharding or replication.
  *
  * <pre>{@code
  * try (LocalQdrantServer server = LocalQdrantServer.builder().dataDir(dir).port(0).start()) {
@@ -141,8 +141,8 @@ public final class LocalQdrantServer implements AutoCloseable {
   }
 
   /**
-   * {@code LocalQdrantServer [--host H] [--port N] [--path DIR | --in-memory]
-   * [--min-compact-bytes N]}: runs until stopped; prints one line with the address.
+   * {@code LocalQdrantServer [--host H] [--port N] [--path DIR | --in-memory] [--min-compact-bytes
+   * N]}: runs until stopped; prints one line with the address.
    */
   public static void main(String[] args) throws Exception {
     Builder b = builder();

@@ -98,7 +98,8 @@ final class LocalStorage implements AutoCloseable {
         deleteTree(staging);
         deleteTree(target); // leftovers without a definition file
         Files.createDirectories(staging);
-        CollectionStore.writeDurably(staging.resolve(CollectionStore.DEFINITION), req.toByteArray());
+        CollectionStore.writeDurably(
+            staging.resolve(CollectionStore.DEFINITION), req.toByteArray());
         CollectionStore.moveAtomically(staging, target);
         CollectionStore.syncDirectory(collectionsDir());
       } catch (IOException e) {

@@ -13,7 +13,8 @@ import java.util.Map;
 /**
  * Payload paths as Qdrant reads them: {@code a.b} descends into objects, {@code a[].b} visits each
  * element of the array {@code a}, {@code a[2]} picks one element, and an array at the end of a path
- * is one value whose elements conditions test one by one. Payload maps are never mutated: every change returns a new map.
+ * is one value whose elements conditions test one by one. Payload maps are never mutated: every
+ * change returns a new map.
  */
 final class Payloads {
   private Payloads() {}
@@ -58,7 +59,8 @@ final class Payloads {
   }
 
   /**
-   * The values at {@code path}, with an array at the end flattened into its elements. A missing key gives an empty list; an explicit null gives a null value.
+   * The values at {@code path}, with an array at the end flattened into its elements. A missing key
+   * gives an empty list; an explicit null gives a null value.
    */
   static List<Value> values(Map<String, Value> payload, String path) {
     return collect(payload, path, true);
@@ -188,8 +190,11 @@ final class Payloads {
     return Value.newBuilder().setStructValue(Struct.newBuilder().putAllFields(fields)).build();
   }
 
-  /** Merges {@code values} into the payload, at the top level or inside the object at {@code key}. */
-  static Map<String, Value> merge(Map<String, Value> payload, String key, Map<String, Value> values) {
+  /**
+   * Merges {@code values} into the payload, at the top level or inside the object at {@code key}.
+   */
+  static Map<String, Value> merge(
+      Map<String, Value> payload, String key, Map<String, Value> values) {
     Map<String, Value> out = new LinkedHashMap<>(payload);
     if (key == null || key.isEmpty()) {
       out.putAll(values);

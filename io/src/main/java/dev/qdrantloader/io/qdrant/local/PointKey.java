@@ -71,6 +71,18 @@ final class PointKey implements Comparable<PointKey> {
     return uuid;
   }
 
+  /** Writes the key as 17 bytes: a UUID flag and two longs. */
+  void writeTo(java.nio.ByteBuffer out) {
+    out.put((byte) (uuid ? 1 : 0)).putLong(hi).putLong(lo);
+  }
+
+  static PointKey readFrom(java.nio.ByteBuffer in) {
+    boolean u = in.get() == 1;
+    long h = in.getLong();
+    long l = in.getLong();
+    return new PointKey(u, h, l);
+  }
+
   PointId toPointId() {
     if (uuid) {
       return PointId.newBuilder().setUuid(new UUID(hi, lo).toString()).build();

@@ -67,23 +67,24 @@ final class PointQueries {
     float[] query = distance == Distance.Cosine ? VectorMath.normalized(n.query) : n.query;
     long wanted = n.offset + n.limit;
     int k = (int) Math.min(Integer.MAX_VALUE - 8, Math.max(0, wanted));
-    StoredPoint[] all = c.scanArray();
-    k = Math.min(k, all.length);
+    VectorColumn column = c.column(n.slot);
+    int rows = column.rows();
+    k = Math.min(k, c.pointsView().size());
     boolean higher = VectorMath.higherIsBetter(distance);
     TopK top;
     int parts = SEARCH_POOL.getParallelism();
-    if (all.length < PARALLEL_THRESHOLD || parts < 2) {
-      top = scan(all, 0, all.length, query, distance, n, k, higher);
+    if (rows < PARALLEL_THRESHOLD || parts < 2) {
+      top = scan(column, 0, rows, query, distance, n, k, higher);
     } else {
       List<ForkJoinTask<TopK>> tasks = new ArrayList<>();
-      int step = (all.length + parts - 1) / parts;
+      int step = (rows + parts - 1) / parts;
       final int kk = k;
-      for (int from = step; from < all.length; from += step) {
+      for (int from = step; from < rows; from += step) {
         final int f = from;
-        final int to = Math.min(all.length, from + step);
-        tasks.add(SEARCH_POOL.submit(() -> scan(all, f, to, query, distance, n, kk, higher)));
+        final int to = Math.min(rows, from + step);
+        tasks.add(SEARCH_POOL.submit(() -> scan(column, f, to, query, distance, n, kk, higher)));
       }
-      top = scan(all, 0, Math.min(step, all.length), query, distance, n, k, higher);
+      top = scan(column, 0, Math.min(step, rows), query, distance, n, k, higher);
       for (ForkJoinTask<TopK> t : tasks) {
         top.addAll(t.join());
       }
@@ -98,7 +99,7 @@ final class PointQueries {
   }
 
   private static TopK scan(
-      StoredPoint[] all,
+      VectorColumn column,
       int from,
       int to,
       float[] query,
@@ -107,16 +108,15 @@ final class PointQueries {
       int k,
       boolean higher) {
     TopK top = new TopK(k, higher);
-    int slot = n.slot;
     FilterMatcher m = n.matcher;
     Float threshold = n.threshold;
-    for (int i = from; i < to; i++) {
-      StoredPoint p = all[i];
-      float[] v = p.vectors[slot];
-      if (v == null) {
+    int dim = column.dim;
+    for (int row = from; row < to; row++) {
+      StoredPoint p = column.owner(row);
+      if (p == null) {
         continue;
       }
-      float s = VectorMath.score(distance, query, v);
+      float s = VectorMath.score(distance, query, column.block(row), VectorColumn.offset(row, dim));
       if (threshold != null && (higher ? !(s > threshold) : !(s < threshold))) {
         continue;
       }
@@ -210,7 +210,9 @@ final class PointQueries {
     return new Page(out, null);
   }
 
-  /** One (value, point) pair of an ordered scroll; a point with several values appears per value. */
+  /**
+   * One (value, point) pair of an ordered scroll; a point with several values appears per value.
+   */
   private static final class Ordered {
     final double value;
     final boolean integer;

@@ -136,7 +136,8 @@ final class PointsService extends PointsGrpc.PointsImplBase {
     if (!present) {
       return WithPayloadSelector.newBuilder().setEnable(defaultOn).build();
     }
-    if (s.getSelectorOptionsCase() == WithPayloadSelector.SelectorOptionsCase.SELECTOROPTIONS_NOT_SET) {
+    if (s.getSelectorOptionsCase()
+        == WithPayloadSelector.SelectorOptionsCase.SELECTOROPTIONS_NOT_SET) {
       throw QdrantErrors.invalid("No PayloadSelector");
     }
     return s;
@@ -225,7 +226,8 @@ final class PointsService extends PointsGrpc.PointsImplBase {
               read(
                   c,
                   () ->
-                      PointQueries.count(c, c.matcher(filterOrNull(req.hasFilter(), req.getFilter()))));
+                      PointQueries.count(
+                          c, c.matcher(filterOrNull(req.hasFilter(), req.getFilter()))));
           return CountResponse.newBuilder()
               .setResult(CountResult.newBuilder().setCount(n))
               .setTime(Calls.seconds(t0))
@@ -238,11 +240,15 @@ final class PointsService extends PointsGrpc.PointsImplBase {
       throw QdrantErrors.unimplemented("sparse vector search");
     }
     if (req.getLimit() == 0) {
-      throw QdrantErrors.invalid("Validation error in JSON body: [limit: value 0 invalid, must be 1 or larger]");
+      throw QdrantErrors.invalid(
+          "Validation error in JSON body: [limit: value 0 invalid, must be 1 or larger]");
     }
     PointQueries.Nearest n = new PointQueries.Nearest();
     n.slot = c.vectorSlot(req.hasVectorName() ? req.getVectorName() : "");
-    n.query = Vectors.toArray(req.getVectorList());
+    n.query = new float[req.getVectorCount()];
+    for (int i = 0; i < n.query.length; i++) {
+      n.query[i] = req.getVector(i);
+    }
     n.limit = req.getLimit();
     n.offset = req.hasOffset() ? req.getOffset() : 0;
     n.threshold = req.hasScoreThreshold() ? req.getScoreThreshold() : null;
@@ -292,7 +298,8 @@ final class PointsService extends PointsGrpc.PointsImplBase {
     }
     long limit = req.hasLimit() ? req.getLimit() : 10;
     long offset = req.hasOffset() ? req.getOffset() : 0;
-    WithPayloadSelector payload = payloadSelector(req.hasWithPayload(), req.getWithPayload(), false);
+    WithPayloadSelector payload =
+        payloadSelector(req.hasWithPayload(), req.getWithPayload(), false);
     WithVectorsSelector vectors = vectorsSelector(req.hasWithVectors(), req.getWithVectors());
     Filter filter = filterOrNull(req.hasFilter(), req.getFilter());
     Query q = req.hasQuery() ? req.getQuery() : null;
@@ -303,12 +310,20 @@ final class PointsService extends PointsGrpc.PointsImplBase {
           () -> {
             PointQueries.Page page =
                 PointQueries.scrollById(
-                    c, c.matcher(filter), null, (int) Math.min(Integer.MAX_VALUE, offset + limit), payload, vectors);
+                    c,
+                    c.matcher(filter),
+                    null,
+                    (int) Math.min(Integer.MAX_VALUE, offset + limit),
+                    payload,
+                    vectors);
             List<ScoredPoint> out = new java.util.ArrayList<>();
             for (int i = (int) Math.min(offset, page.points.size()); i < page.points.size(); i++) {
               io.qdrant.client.grpc.Points.RetrievedPoint r = page.points.get(i);
               ScoredPoint.Builder s =
-                  ScoredPoint.newBuilder().setId(r.getId()).putAllPayload(r.getPayloadMap()).setScore(1f);
+                  ScoredPoint.newBuilder()
+                      .setId(r.getId())
+                      .putAllPayload(r.getPayloadMap())
+                      .setScore(1f);
               if (r.hasVectors()) {
                 s.setVectors(r.getVectors());
               }
@@ -340,7 +355,7 @@ final class PointsService extends PointsGrpc.PointsImplBase {
                 n.matcher = c.matcher(filter);
                 switch (input.getVariantCase()) {
                   case DENSE:
-                    n.query = Vectors.toArray(input.getDense().getDataList());
+                    n.query = Vectors.toArray(input.getDense());
                     break;
                   case ID:
                     {
@@ -351,7 +366,11 @@ final class PointsService extends PointsGrpc.PointsImplBase {
                       }
                       if (p.vectors[n.slot] == null) {
                         throw QdrantErrors.invalid(
-                            "Wrong input: point " + k + " has no vector `" + c.vectorNames.get(n.slot) + "`");
+                            "Wrong input: point "
+                                + k
+                                + " has no vector `"
+                                + c.vectorNames.get(n.slot)
+                                + "`");
                       }
                       n.query = p.vectors[n.slot];
                       n.exclude = k;
@@ -359,7 +378,8 @@ final class PointsService extends PointsGrpc.PointsImplBase {
                     }
                   default:
                     throw QdrantErrors.unimplemented(
-                        "nearest query by " + input.getVariantCase().name().toLowerCase(java.util.Locale.ROOT));
+                        "nearest query by "
+                            + input.getVariantCase().name().toLowerCase(java.util.Locale.ROOT));
                 }
                 return PointQueries.nearest(c, n);
               });

@@ -115,7 +115,10 @@ final class TopK {
       out.add(new Hit(scores[i], items[i]));
     }
     out.sort(
-        (a, b) -> worse(a.score, a.point, b.score, b.point) ? 1 : worse(b.score, b.point, a.score, a.point) ? -1 : 0);
+        (a, b) ->
+            worse(a.score, a.point, b.score, b.point)
+                ? 1
+                : worse(b.score, b.point, a.score, a.point) ? -1 : 0);
     return out;
   }
 }

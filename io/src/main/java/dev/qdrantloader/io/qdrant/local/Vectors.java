@@ -20,16 +20,33 @@ final class Vectors {
     return out;
   }
 
+  // Primitive getters: going through getDataList() would box every float.
+  static float[] toArray(DenseVector v) {
+    float[] out = new float[v.getDataCount()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = v.getData(i);
+    }
+    return out;
+  }
+
+  private static float[] legacyData(Vector v) {
+    float[] out = new float[v.getDataCount()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = v.getData(i);
+    }
+    return out;
+  }
+
   /** The dense floats of an input vector; sparse, multi and inference inputs are refused. */
   static float[] dense(Vector v, String name) {
     switch (v.getVectorCase()) {
       case DENSE:
-        return toArray(v.getDense().getDataList());
+        return toArray(v.getDense());
       case VECTOR_NOT_SET:
         if (v.hasIndices()) {
           throw QdrantErrors.unimplemented("sparse vectors (vector `" + name + "`)");
         }
-        return toArray(v.getDataList());
+        return legacyData(v);
       default:
         throw QdrantErrors.unimplemented(
             v.getVectorCase().name().toLowerCase(java.util.Locale.ROOT)
@@ -44,9 +61,9 @@ final class Vectors {
     VectorOutput.Builder out = VectorOutput.newBuilder();
     for (float f : v) {
       dense.addData(f);
+      // Older clients read the deprecated `data` field, newer ones `dense`: fill both.
+      out.addData(f);
     }
-    // Older clients read the deprecated `data` field, newer ones `dense`: fill both.
-    out.addAllData(dense.getDataList());
     return out.setDense(dense).build();
   }
 

@@ -64,7 +64,8 @@ abstract class CollectionsContract extends QdrantContract {
             "multi",
             Map.of(
                 "text", VectorParams.newBuilder().setSize(3).setDistance(Distance.Cosine).build(),
-                "image", VectorParams.newBuilder().setSize(2).setDistance(Distance.Euclid).build())));
+                "image",
+                    VectorParams.newBuilder().setSize(2).setDistance(Distance.Euclid).build())));
     VectorParamsMap map =
         await(client.getCollectionInfoAsync("multi"))
             .getConfig()
@@ -86,7 +87,8 @@ abstract class CollectionsContract extends QdrantContract {
     assertTrue(await(client.deleteCollectionAsync("a")).getResult());
     assertEquals(List.of("b"), await(client.listCollectionsAsync()));
     assertFalse(await(client.collectionExistsAsync("a")));
-    // Qdrant answers result=false for a collection that is not there; the client turns it into this.
+    // Qdrant answers result=false for a collection that is not there; the client turns it into
+    // this.
     io.qdrant.client.QdrantException e =
         org.junit.jupiter.api.Assertions.assertThrows(
             io.qdrant.client.QdrantException.class, () -> await(client.deleteCollectionAsync("a")));
@@ -135,7 +137,8 @@ abstract class CollectionsContract extends QdrantContract {
             await(
                 client.createCollectionAsync(
                     CreateCollection.newBuilder().setCollectionName("novec").build())));
-    assertFails(Status.Code.INVALID_ARGUMENT, "size", () -> createCollection("zero", 0, Distance.Dot));
+    assertFails(
+        Status.Code.INVALID_ARGUMENT, "size", () -> createCollection("zero", 0, Distance.Dot));
     assertFails(
         Status.Code.INVALID_ARGUMENT,
         "distance",
@@ -166,7 +169,9 @@ abstract class CollectionsContract extends QdrantContract {
     await(
         client.createPayloadIndexAsync(
             "idx", "project", PayloadSchemaType.Keyword, null, true, null, null));
-    await(client.createPayloadIndexAsync("idx", "n", PayloadSchemaType.Integer, null, true, null, null));
+    await(
+        client.createPayloadIndexAsync(
+            "idx", "n", PayloadSchemaType.Integer, null, true, null, null));
 
     CollectionInfo info = await(client.getCollectionInfoAsync("idx"));
     assertEquals(PayloadSchemaType.Keyword, info.getPayloadSchemaOrThrow("project").getDataType());

@@ -35,7 +35,8 @@ class ConcurrencyTest {
     int batches = 30;
     int batchSize = 50;
     try (ServerFixture s =
-        ServerFixture.start(LocalQdrantServer.builder().port(0).dataDir(dir).minCompactBytes(200_000))) {
+        ServerFixture.start(
+            LocalQdrantServer.builder().port(0).dataDir(dir).minCompactBytes(200_000))) {
       await(
           s.client.createCollectionAsync(
               "c", VectorParams.newBuilder().setSize(16).setDistance(Distance.Cosine).build()));
@@ -87,14 +88,19 @@ class ConcurrencyTest {
                             s.client.searchAsync(
                                 SearchPoints.newBuilder()
                                     .setCollectionName("c")
-                                    .addAllVector(List.of(1f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f))
+                                    .addAllVector(
+                                        List.of(
+                                            1f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f,
+                                            0f, 0f))
                                     .setFilter(Filter.newBuilder().addMust(match("writer", 1)))
                                     .setLimit(20)
-                                    .setWithPayload(io.qdrant.client.WithPayloadSelectorFactory.enable(true))
+                                    .setWithPayload(
+                                        io.qdrant.client.WithPayloadSelectorFactory.enable(true))
                                     .build()));
                     for (ScoredPoint p : hits) {
                       // a point is never seen half-written: its payload matches its id
-                      assertEquals(p.getId().getNum(), p.getPayloadMap().get("id").getIntegerValue());
+                      assertEquals(
+                          p.getId().getNum(), p.getPayloadMap().get("id").getIntegerValue());
                       assertEquals(1, p.getPayloadMap().get("writer").getIntegerValue());
                     }
                     checks++;
@@ -114,13 +120,17 @@ class ConcurrencyTest {
       long expected = (long) writers * (batches - batches / 10) * batchSize;
       assertEquals(expected, (long) await(s.client.countAsync("c")));
       long scrolled =
-          await(s.client.scrollAsync(ScrollPoints.newBuilder().setCollectionName("c").setLimit(100_000).build()))
+          await(
+                  s.client.scrollAsync(
+                      ScrollPoints.newBuilder().setCollectionName("c").setLimit(100_000).build()))
               .getResultCount();
       assertEquals(expected, scrolled);
     }
     // and the same after a restart (compaction ran while writers were busy)
     try (ServerFixture s = ServerFixture.start(dir)) {
-      assertEquals((long) writers * (batches - batches / 10) * batchSize, (long) await(s.client.countAsync("c")));
+      assertEquals(
+          (long) writers * (batches - batches / 10) * batchSize,
+          (long) await(s.client.countAsync("c")));
     }
   }
 }

@@ -53,45 +53,74 @@ abstract class FilterContract extends QdrantContract {
         point(
             1,
             payload(
-                "city", "Berlin",
-                "tags", list("red", "blue"),
-                "n", 1,
-                "price", 9.5,
-                "ok", true,
-                "metadata", obj("project_id", "p1", "lang", "en"),
-                "created", "2024-01-15T10:00:00Z",
-                "text", "The quick brown fox",
-                "items", list(obj("sku", "a", "qty", 1), obj("sku", "b", "qty", 5)),
-                "loc", obj("lon", 13.40, "lat", 52.52)),
+                "city",
+                "Berlin",
+                "tags",
+                list("red", "blue"),
+                "n",
+                1,
+                "price",
+                9.5,
+                "ok",
+                true,
+                "metadata",
+                obj("project_id", "p1", "lang", "en"),
+                "created",
+                "2024-01-15T10:00:00Z",
+                "text",
+                "The quick brown fox",
+                "items",
+                list(obj("sku", "a", "qty", 1), obj("sku", "b", "qty", 5)),
+                "loc",
+                obj("lon", 13.40, "lat", 52.52)),
             1,
             0),
         point(
             2,
             payload(
-                "city", "London",
-                "tags", list("green"),
-                "n", 2,
-                "price", 20,
-                "ok", false,
-                "metadata", obj("project_id", "p2"),
-                "created", "2024-03-01T00:00:00+01:00",
-                "text", "Lazy dogs sleep",
-                "items", list(obj("sku", "a", "qty", 7)),
-                "nul", nullValue(),
-                "loc", obj("lon", -0.13, "lat", 51.51)),
+                "city",
+                "London",
+                "tags",
+                list("green"),
+                "n",
+                2,
+                "price",
+                20,
+                "ok",
+                false,
+                "metadata",
+                obj("project_id", "p2"),
+                "created",
+                "2024-03-01T00:00:00+01:00",
+                "text",
+                "Lazy dogs sleep",
+                "items",
+                list(obj("sku", "a", "qty", 7)),
+                "nul",
+                nullValue(),
+                "loc",
+                obj("lon", -0.13, "lat", 51.51)),
             0.5f,
             0.5f),
         point(
             3,
             payload(
-                "city", "Berlin",
-                "tags", list(),
-                "n", 3,
-                "ok", true,
-                "metadata", obj("project_id", "p1"),
-                "created", "2023-12-31",
-                "text", "quick thinking",
-                "nul", list(nullValue())),
+                "city",
+                "Berlin",
+                "tags",
+                list(),
+                "n",
+                3,
+                "ok",
+                true,
+                "metadata",
+                obj("project_id", "p1"),
+                "created",
+                "2023-12-31",
+                "text",
+                "quick thinking",
+                "nul",
+                list(nullValue())),
             0,
             1),
         point(4, payload(), 1, 1),
@@ -107,7 +136,11 @@ abstract class FilterContract extends QdrantContract {
         ids(
             await(
                     client.scrollAsync(
-                        ScrollPoints.newBuilder().setCollectionName(C).setFilter(f).setLimit(100).build()))
+                        ScrollPoints.newBuilder()
+                            .setCollectionName(C)
+                            .setFilter(f)
+                            .setLimit(100)
+                            .build()))
                 .getResultList());
     long viaCount = await(client.countAsync(C, f, true));
     assertEquals(viaScroll.size(), viaCount, "count and scroll agree");
@@ -160,7 +193,9 @@ abstract class FilterContract extends QdrantContract {
     // plain conditions on items[] may be met by different elements...
     assertEquals(
         List.of(1L, 2L),
-        matching(matchKeyword("items[].sku", "a"), range("items[].qty", Range.newBuilder().setGt(3).build())));
+        matching(
+            matchKeyword("items[].sku", "a"),
+            range("items[].qty", Range.newBuilder().setGt(3).build())));
     // ...a nested condition needs one element to meet them all
     assertEquals(
         List.of(2L),
@@ -179,7 +214,8 @@ abstract class FilterContract extends QdrantContract {
     assertEquals(List.of(), matching(matchText("text", "Quick")));
     assertEquals(List.of(2L, 3L), matching(matchTextAny("text", "dogs thinking")));
 
-    await(client.createPayloadIndexAsync(C, "text", PayloadSchemaType.Text, null, true, null, null));
+    await(
+        client.createPayloadIndexAsync(C, "text", PayloadSchemaType.Text, null, true, null, null));
     assertEquals(List.of(1L), matching(matchText("text", "FOX quick")));
     assertEquals(List.of(1L), matching(matchPhrase("text", "brown fox")));
     assertEquals(List.of(), matching(matchPhrase("text", "fox brown")));
@@ -205,10 +241,14 @@ abstract class FilterContract extends QdrantContract {
   void datetimeRangesReadRfc3339AndRelatives() {
     assertEquals(
         List.of(1L, 2L),
-        matching(datetimeRange("created", DatetimeRange.newBuilder().setGte(ts("2024-01-01T00:00:00Z")).build())));
+        matching(
+            datetimeRange(
+                "created", DatetimeRange.newBuilder().setGte(ts("2024-01-01T00:00:00Z")).build())));
     assertEquals(
         List.of(3L),
-        matching(datetimeRange("created", DatetimeRange.newBuilder().setLt(ts("2024-01-01T00:00:00Z")).build())));
+        matching(
+            datetimeRange(
+                "created", DatetimeRange.newBuilder().setLt(ts("2024-01-01T00:00:00Z")).build())));
     // 2024-03-01T00:00:00+01:00 is 2024-02-29T23:00:00Z
     assertEquals(
         List.of(2L),
@@ -223,9 +263,13 @@ abstract class FilterContract extends QdrantContract {
 
   @Test
   void valuesCountCountsArrayElements() {
-    assertEquals(List.of(1L), matching(valuesCount("tags", ValuesCount.newBuilder().setGte(2).build())));
-    assertEquals(List.of(3L, 4L), matching(valuesCount("tags", ValuesCount.newBuilder().setLt(1).build())));
-    assertEquals(List.of(2L, 5L), matching(valuesCount("tags", ValuesCount.newBuilder().setGte(1).setLte(1).build())));
+    assertEquals(
+        List.of(1L), matching(valuesCount("tags", ValuesCount.newBuilder().setGte(2).build())));
+    assertEquals(
+        List.of(3L, 4L), matching(valuesCount("tags", ValuesCount.newBuilder().setLt(1).build())));
+    assertEquals(
+        List.of(2L, 5L),
+        matching(valuesCount("tags", ValuesCount.newBuilder().setGte(1).setLte(1).build())));
   }
 
   @Test
@@ -247,7 +291,11 @@ abstract class FilterContract extends QdrantContract {
         matching(Filter.newBuilder().addMustNot(matchKeyword("city", "Berlin")).build()));
     assertEquals(
         List.of(2L, 3L),
-        matching(Filter.newBuilder().addShould(matchKeyword("city", "London")).addShould(match("n", 3)).build()));
+        matching(
+            Filter.newBuilder()
+                .addShould(matchKeyword("city", "London"))
+                .addShould(match("n", 3))
+                .build()));
     assertEquals(
         List.of(1L, 3L),
         matching(
@@ -273,7 +321,12 @@ abstract class FilterContract extends QdrantContract {
         List.of(1L, 2L, 4L, 5L),
         matching(
             Filter.newBuilder()
-                .addMustNot(filter(Filter.newBuilder().addMust(match("ok", true)).addMust(match("n", 3)).build()))
+                .addMustNot(
+                    filter(
+                        Filter.newBuilder()
+                            .addMust(match("ok", true))
+                            .addMust(match("n", 3))
+                            .build()))
                 .build()));
   }
 
@@ -295,7 +348,9 @@ abstract class FilterContract extends QdrantContract {
                     Filter.newBuilder()
                         .addMust(
                             Condition.newBuilder()
-                                .setField(io.qdrant.client.grpc.Common.FieldCondition.newBuilder().setKey("city")))
+                                .setField(
+                                    io.qdrant.client.grpc.Common.FieldCondition.newBuilder()
+                                        .setKey("city")))
                         .build(),
                     true)));
   }

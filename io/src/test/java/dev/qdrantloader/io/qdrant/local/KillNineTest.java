@@ -120,7 +120,8 @@ class KillNineTest {
         if (round == 0) {
           await(
               client.createCollectionAsync(
-                  "kill", VectorParams.newBuilder().setSize(DIM).setDistance(Distance.Cosine).build()));
+                  "kill",
+                  VectorParams.newBuilder().setSize(DIM).setDistance(Distance.Cosine).build()));
         } else {
           verify(client, acknowledged);
         }
@@ -185,8 +186,7 @@ class KillNineTest {
       for (Long id : ids.subList(from, Math.min(ids.size(), from + 2000))) {
         chunk.add(id(id));
       }
-      List<RetrievedPoint> got =
-          await(client.retrieveAsync("kill", chunk, true, true, null));
+      List<RetrievedPoint> got = await(client.retrieveAsync("kill", chunk, true, true, null));
       assertEquals(chunk.size(), got.size(), "acknowledged points missing after restart");
       for (RetrievedPoint p : got) {
         long id = p.getId().getNum();
@@ -195,11 +195,14 @@ class KillNineTest {
       }
     }
     long count = await(client.countAsync("kill"));
-    assertTrue(count >= acknowledged.size(), "count " + count + " < acknowledged " + acknowledged.size());
+    assertTrue(
+        count >= acknowledged.size(), "count " + count + " < acknowledged " + acknowledged.size());
     // the retrieved vectors are the normalised originals
     RetrievedPoint one =
         await(client.retrieveAsync("kill", List.of(id(ids.get(0))), false, true, null)).get(0);
-    float[] expected = VectorMath.normalized(toArray(point(ids.get(0)).getVectors().getVector().getDense().getDataList()));
+    float[] expected =
+        VectorMath.normalized(
+            toArray(point(ids.get(0)).getVectors().getVector().getDense().getDataList()));
     List<Float> actual = one.getVectors().getVector().getDense().getDataList();
     for (int i = 0; i < DIM; i++) {
       assertEquals(expected[i], actual.get(i), 1e-6);

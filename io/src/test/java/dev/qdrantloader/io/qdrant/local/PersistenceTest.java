@@ -71,12 +71,21 @@ class PersistenceTest {
       await(
           s.client.upsertAsync(
               "docs",
-              List.of(point(1, "a", 1, 0, 0), point(2, "b", 0, 1, 0), point(3, "a", 0, 0, 1), point(4, "c", 1, 1, 1))));
+              List.of(
+                  point(1, "a", 1, 0, 0),
+                  point(2, "b", 0, 1, 0),
+                  point(3, "a", 0, 0, 1),
+                  point(4, "c", 1, 1, 1))));
       await(s.client.deleteAsync("docs", List.of(id(2))));
-      await(s.client.setPayloadAsync("docs", Map.of("extra", value(true)), id(3), true, null, null));
-      await(s.client.overwritePayloadAsync("docs", Map.of("only", value("x")), id(4), true, null, null));
+      await(
+          s.client.setPayloadAsync("docs", Map.of("extra", value(true)), id(3), true, null, null));
+      await(
+          s.client.overwritePayloadAsync(
+              "docs", Map.of("only", value("x")), id(4), true, null, null));
       await(s.client.deletePayloadAsync("docs", List.of("n"), id(1), true, null, null));
-      await(s.client.createPayloadIndexAsync("docs", "group", PayloadSchemaType.Keyword, null, true, null, null));
+      await(
+          s.client.createPayloadIndexAsync(
+              "docs", "group", PayloadSchemaType.Keyword, null, true, null, null));
       await(s.client.deleteCollectionAsync("gone"));
       // written without wait: acknowledged, applied, and still kept on a clean shutdown
       await(
@@ -101,11 +110,14 @@ class PersistenceTest {
 
   @Test
   void compactedStateAndTheLogAfterItSurviveARestart() throws Exception {
-    LocalQdrantServer.Builder small = LocalQdrantServer.builder().port(0).dataDir(dir).minCompactBytes(4096);
+    LocalQdrantServer.Builder small =
+        LocalQdrantServer.builder().port(0).dataDir(dir).minCompactBytes(4096);
     List<RetrievedPoint> before;
     try (ServerFixture s = ServerFixture.start(small)) {
       create(s.client, "docs");
-      await(s.client.createPayloadIndexAsync("docs", "group", PayloadSchemaType.Keyword, null, true, null, null));
+      await(
+          s.client.createPayloadIndexAsync(
+              "docs", "group", PayloadSchemaType.Keyword, null, true, null, null));
       for (int batch = 0; batch < 40; batch++) {
         List<PointStruct> points = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
@@ -114,7 +126,9 @@ class PersistenceTest {
         }
         await(s.client.upsertAsync("docs", points));
         if (batch % 7 == 3) {
-          await(s.client.deleteAsync("docs", Filter.newBuilder().addMust(matchKeyword("group", "g1")).build()));
+          await(
+              s.client.deleteAsync(
+                  "docs", Filter.newBuilder().addMust(matchKeyword("group", "g1")).build()));
         }
       }
       before = everything(s.client, "docs");
@@ -124,7 +138,9 @@ class PersistenceTest {
     try (Stream<Path> list = Files.list(collection)) {
       files = list.map(p -> p.getFileName().toString()).sorted().collect(Collectors.toList());
     }
-    assertTrue(files.stream().anyMatch(f -> f.startsWith("snapshot-")), "compaction wrote a snapshot: " + files);
+    assertTrue(
+        files.stream().anyMatch(f -> f.startsWith("snapshot-")),
+        "compaction wrote a snapshot: " + files);
     assertFalse(files.contains("wal-0.log"), "the compacted log was removed: " + files);
 
     try (ServerFixture s = ServerFixture.start(dir)) {

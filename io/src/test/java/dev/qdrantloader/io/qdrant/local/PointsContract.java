@@ -111,7 +111,9 @@ abstract class PointsContract extends QdrantContract {
     assertFails(
         Status.Code.INVALID_ARGUMENT,
         "Unable to parse UUID: not-a-uuid",
-        () -> upsert(C, point(PointId.newBuilder().setUuid("not-a-uuid").build(), payload(), 1, 0, 0)));
+        () ->
+            upsert(
+                C, point(PointId.newBuilder().setUuid("not-a-uuid").build(), payload(), 1, 0, 0)));
   }
 
   @Test
@@ -149,7 +151,9 @@ abstract class PointsContract extends QdrantContract {
   }
 
   private List<RetrievedPoint> scrollAll() {
-    return await(client.scrollAsync(ScrollPoints.newBuilder().setCollectionName(C).setLimit(1000).build()))
+    return await(
+            client.scrollAsync(
+                ScrollPoints.newBuilder().setCollectionName(C).setLimit(1000).build()))
         .getResultList();
   }
 
@@ -172,7 +176,8 @@ abstract class PointsContract extends QdrantContract {
                 WithVectorsSelectorFactory.enable(true),
                 null));
     assertEquals(payload("a", 1, "m", obj("y", 2)), include.get(0).getPayloadMap());
-    assertEquals(List.of(0.6f, 0f, 0.8f), include.get(0).getVectors().getVector().getDense().getDataList());
+    assertEquals(
+        List.of(0.6f, 0f, 0.8f), include.get(0).getVectors().getVector().getDense().getDataList());
 
     List<RetrievedPoint> exclude =
         await(
@@ -193,7 +198,9 @@ abstract class PointsContract extends QdrantContract {
     upsert(C, point(1, payload("a", 1, "b", 2), 1, 0, 0), point(2, payload("a", 9), 0, 1, 0));
 
     await(client.setPayloadAsync(C, payload("b", 3, "c", "new"), id(1), true, null, null));
-    assertEquals(payload("a", 1, "b", 3, "c", "new"), get(List.of(id(1)), true, false).get(0).getPayloadMap());
+    assertEquals(
+        payload("a", 1, "b", 3, "c", "new"),
+        get(List.of(id(1)), true, false).get(0).getPayloadMap());
 
     // set_payload with a key writes inside a nested object
     await(
@@ -215,14 +222,17 @@ abstract class PointsContract extends QdrantContract {
     assertEquals(payload("only", true), get(List.of(id(1)), true, false).get(0).getPayloadMap());
 
     await(client.deletePayloadAsync(C, List.of("metadata.project"), id(2), true, null, null));
-    assertEquals(payload("a", 9, "metadata", obj()), get(List.of(id(2)), true, false).get(0).getPayloadMap());
+    assertEquals(
+        payload("a", 9, "metadata", obj()),
+        get(List.of(id(2)), true, false).get(0).getPayloadMap());
 
     await(
         client.setPayloadAsync(
             C, payload("tag", "all"), Filter.newBuilder().build(), true, null, null));
     await(client.clearPayloadAsync(C, List.of(id(1)), true, null, null));
     assertTrue(get(List.of(id(1)), true, false).get(0).getPayloadMap().isEmpty());
-    assertEquals("all", get(List.of(id(2)), true, false).get(0).getPayloadMap().get("tag").getStringValue());
+    assertEquals(
+        "all", get(List.of(id(2)), true, false).get(0).getPayloadMap().get("tag").getStringValue());
   }
 
   @Test
@@ -231,11 +241,13 @@ abstract class PointsContract extends QdrantContract {
     for (long i = 10; i >= 1; i--) {
       points.add(point(i, payload("even", i % 2 == 0), 1, i, 0));
     }
-    points.add(point(id(UUID.fromString("00000000-0000-0000-0000-000000000001")), payload(), 1, 1, 1));
+    points.add(
+        point(id(UUID.fromString("00000000-0000-0000-0000-000000000001")), payload(), 1, 1, 1));
     await(client.upsertAsync(C, points));
 
     ScrollResponse page1 =
-        await(client.scrollAsync(ScrollPoints.newBuilder().setCollectionName(C).setLimit(4).build()));
+        await(
+            client.scrollAsync(ScrollPoints.newBuilder().setCollectionName(C).setLimit(4).build()));
     assertIds(List.of(1L, 2L, 3L, 4L), page1.getResultList());
     assertEquals(5L, page1.getNextPageOffset().getNum());
     assertFalse(page1.getResult(0).getPayloadMap().isEmpty(), "scroll returns payload by default");
@@ -243,10 +255,16 @@ abstract class PointsContract extends QdrantContract {
     ScrollResponse page3 =
         await(
             client.scrollAsync(
-                ScrollPoints.newBuilder().setCollectionName(C).setLimit(4).setOffset(id(9)).build()));
+                ScrollPoints.newBuilder()
+                    .setCollectionName(C)
+                    .setLimit(4)
+                    .setOffset(id(9))
+                    .build()));
     assertEquals(3, page3.getResultCount());
     assertEquals(10L, page3.getResult(1).getId().getNum());
-    assertTrue(page3.getResult(2).getId().hasField(PointId.getDescriptor().findFieldByName("uuid")), "UUIDs sort after integers");
+    assertTrue(
+        page3.getResult(2).getId().hasField(PointId.getDescriptor().findFieldByName("uuid")),
+        "UUIDs sort after integers");
     assertFalse(page3.hasNextPageOffset());
 
     ScrollResponse filtered =
@@ -254,7 +272,9 @@ abstract class PointsContract extends QdrantContract {
             client.scrollAsync(
                 ScrollPoints.newBuilder()
                     .setCollectionName(C)
-                    .setFilter(Filter.newBuilder().addMust(io.qdrant.client.ConditionFactory.match("even", true)))
+                    .setFilter(
+                        Filter.newBuilder()
+                            .addMust(io.qdrant.client.ConditionFactory.match("even", true)))
                     .setLimit(2)
                     .setWithPayload(enable(false))
                     .setWithVectors(WithVectorsSelectorFactory.enable(true))
@@ -283,12 +303,17 @@ abstract class PointsContract extends QdrantContract {
                         .setCollectionName(C)
                         .setOrderBy(OrderBy.newBuilder().setKey("rank"))
                         .build())));
-    await(client.createPayloadIndexAsync(C, "rank", PayloadSchemaType.Integer, null, true, null, null));
+    await(
+        client.createPayloadIndexAsync(
+            C, "rank", PayloadSchemaType.Integer, null, true, null, null));
 
     ScrollResponse asc =
         await(
             client.scrollAsync(
-                ScrollPoints.newBuilder().setCollectionName(C).setOrderBy(OrderBy.newBuilder().setKey("rank")).build()));
+                ScrollPoints.newBuilder()
+                    .setCollectionName(C)
+                    .setOrderBy(OrderBy.newBuilder().setKey("rank"))
+                    .build()));
     assertIds(List.of(2L, 3L, 1L), asc.getResultList());
     assertEquals(10L, asc.getResult(0).getOrderValue().getInt());
     assertFalse(asc.hasNextPageOffset());
@@ -316,7 +341,9 @@ abstract class PointsContract extends QdrantContract {
     assertEquals(25L, await(client.countAsync(C)));
     assertEquals(
         5L,
-        await(client.countAsync(C, Filter.newBuilder().addMust(matchKeyword("group", "five")).build(), true)));
+        await(
+            client.countAsync(
+                C, Filter.newBuilder().addMust(matchKeyword("group", "five")).build(), true)));
   }
 
   private void searchFixture() {
@@ -380,8 +407,16 @@ abstract class PointsContract extends QdrantContract {
             client.searchBatchAsync(
                 C,
                 List.of(
-                    SearchPoints.newBuilder().setCollectionName(C).addAllVector(List.of(0f, 1f, 0f)).setLimit(1).build(),
-                    SearchPoints.newBuilder().setCollectionName(C).addAllVector(List.of(-1f, 0f, 0f)).setLimit(2).build()),
+                    SearchPoints.newBuilder()
+                        .setCollectionName(C)
+                        .addAllVector(List.of(0f, 1f, 0f))
+                        .setLimit(1)
+                        .build(),
+                    SearchPoints.newBuilder()
+                        .setCollectionName(C)
+                        .addAllVector(List.of(-1f, 0f, 0f))
+                        .setLimit(2)
+                        .build()),
                 null));
     assertEquals(2, results.size());
     assertIds(List.of(3L), results.get(0).getResultList());
@@ -405,7 +440,13 @@ abstract class PointsContract extends QdrantContract {
     assertEquals("en", byVector.get(0).getPayloadMap().get("lang").getStringValue());
 
     List<ScoredPoint> byId =
-        await(client.queryAsync(QueryPoints.newBuilder().setCollectionName(C).setQuery(nearest(id(1))).setLimit(1).build()));
+        await(
+            client.queryAsync(
+                QueryPoints.newBuilder()
+                    .setCollectionName(C)
+                    .setQuery(nearest(id(1)))
+                    .setLimit(1)
+                    .build()));
     assertIds(List.of(2L), byId);
 
     List<BatchResult> batch =
@@ -413,7 +454,11 @@ abstract class PointsContract extends QdrantContract {
             client.queryBatchAsync(
                 C,
                 List.of(
-                    QueryPoints.newBuilder().setCollectionName(C).setQuery(nearest(0f, 1f, 0f)).setLimit(1).build(),
+                    QueryPoints.newBuilder()
+                        .setCollectionName(C)
+                        .setQuery(nearest(0f, 1f, 0f))
+                        .setLimit(1)
+                        .build(),
                     QueryPoints.newBuilder()
                         .setCollectionName(C)
                         .setQuery(nearest(1f, 0f, 0f))
@@ -433,12 +478,22 @@ abstract class PointsContract extends QdrantContract {
       upsert(c, point(1, payload(), 3, 4), point(2, payload(), 1, 1), point(3, payload(), 10, 0));
     }
     List<ScoredPoint> dot =
-        await(client.queryAsync(QueryPoints.newBuilder().setCollectionName("dot").setQuery(nearest(1f, 0f)).build()));
+        await(
+            client.queryAsync(
+                QueryPoints.newBuilder()
+                    .setCollectionName("dot")
+                    .setQuery(nearest(1f, 0f))
+                    .build()));
     assertIds(List.of(3L, 1L, 2L), dot);
     assertEquals(10f, dot.get(0).getScore(), 1e-6);
 
     List<ScoredPoint> euclid =
-        await(client.queryAsync(QueryPoints.newBuilder().setCollectionName("euclid").setQuery(nearest(0f, 0f)).build()));
+        await(
+            client.queryAsync(
+                QueryPoints.newBuilder()
+                    .setCollectionName("euclid")
+                    .setQuery(nearest(0f, 0f))
+                    .build()));
     assertIds(List.of(2L, 1L, 3L), euclid);
     assertEquals((float) Math.sqrt(2), euclid.get(0).getScore(), 1e-6);
     assertEquals(5f, euclid.get(1).getScore(), 1e-6);
@@ -471,7 +526,11 @@ abstract class PointsContract extends QdrantContract {
                     .setId(id(1))
                     .setVectors(
                         namedVectors(
-                            Map.of("text", VectorFactory.vector(1f, 0f), "image", VectorFactory.vector(0f, 0f, 1f))))
+                            Map.of(
+                                "text",
+                                VectorFactory.vector(1f, 0f),
+                                "image",
+                                VectorFactory.vector(0f, 0f, 1f))))
                     .build(),
                 PointStruct.newBuilder()
                     .setId(id(2))
@@ -480,7 +539,11 @@ abstract class PointsContract extends QdrantContract {
     List<ScoredPoint> text =
         await(
             client.queryAsync(
-                QueryPoints.newBuilder().setCollectionName("named").setUsing("text").setQuery(nearest(0f, 1f)).build()));
+                QueryPoints.newBuilder()
+                    .setCollectionName("named")
+                    .setUsing("text")
+                    .setQuery(nearest(0f, 1f))
+                    .build()));
     assertIds(List.of(2L, 1L), text);
     List<ScoredPoint> image =
         await(
@@ -492,17 +555,25 @@ abstract class PointsContract extends QdrantContract {
                     .setLimit(5)
                     .setWithVectors(
                         WithVectorsSelector.newBuilder()
-                            .setInclude(io.qdrant.client.grpc.Points.VectorsSelector.newBuilder().addNames("image")))
+                            .setInclude(
+                                io.qdrant.client.grpc.Points.VectorsSelector.newBuilder()
+                                    .addNames("image")))
                     .build()));
     assertIds(List.of(1L), image); // point 2 has no image vector
-    assertEquals(List.of("image"), List.copyOf(image.get(0).getVectors().getVectors().getVectorsMap().keySet()));
+    assertEquals(
+        List.of("image"),
+        List.copyOf(image.get(0).getVectors().getVectors().getVectorsMap().keySet()));
     assertFails(
         Status.Code.INVALID_ARGUMENT,
         "Not existing vector name error: audio",
         () ->
             await(
                 client.queryAsync(
-                    QueryPoints.newBuilder().setCollectionName("named").setUsing("audio").setQuery(nearest(0f, 1f)).build())));
+                    QueryPoints.newBuilder()
+                        .setCollectionName("named")
+                        .setUsing("audio")
+                        .setQuery(nearest(0f, 1f))
+                        .build())));
     assertFails(
         Status.Code.INVALID_ARGUMENT,
         "expected dim: 3, got 2",
@@ -521,15 +592,28 @@ abstract class PointsContract extends QdrantContract {
   void payloadValuesRoundTripExactly() {
     Map<String, io.qdrant.client.grpc.JsonWithInt.Value> p =
         payload(
-            "s", "text",
-            "i", Long.MIN_VALUE,
-            "d", 0.25,
-            "b", false,
-            "n", io.qdrant.client.ValueFactory.nullValue(),
-            "l", list("a", 1, true),
-            "o", obj("deep", obj("er", "x")));
+            "s",
+            "text",
+            "i",
+            Long.MIN_VALUE,
+            "d",
+            0.25,
+            "b",
+            false,
+            "n",
+            io.qdrant.client.ValueFactory.nullValue(),
+            "l",
+            list("a", 1, true),
+            "o",
+            obj("deep", obj("er", "x")));
     upsert(C, point(1, p, 1, 2, 3));
     assertEquals(p, get(List.of(id(1)), true, false).get(0).getPayloadMap());
-    assertEquals(value("x"), p.get("o").getStructValue().getFieldsOrThrow("deep").getStructValue().getFieldsOrThrow("er"));
+    assertEquals(
+        value("x"),
+        p.get("o")
+            .getStructValue()
+            .getFieldsOrThrow("deep")
+            .getStructValue()
+            .getFieldsOrThrow("er"));
   }
 }

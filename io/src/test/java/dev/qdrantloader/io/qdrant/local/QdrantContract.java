@@ -58,11 +58,19 @@ abstract class QdrantContract {
   }
 
   static PointStruct point(long id, Map<String, Value> payload, float... vector) {
-    return PointStruct.newBuilder().setId(id(id)).setVectors(vectors(vector)).putAllPayload(payload).build();
+    return PointStruct.newBuilder()
+        .setId(id(id))
+        .setVectors(vectors(vector))
+        .putAllPayload(payload)
+        .build();
   }
 
   static PointStruct point(PointId id, Map<String, Value> payload, float... vector) {
-    return PointStruct.newBuilder().setId(id).setVectors(vectors(vector)).putAllPayload(payload).build();
+    return PointStruct.newBuilder()
+        .setId(id)
+        .setVectors(vectors(vector))
+        .putAllPayload(payload)
+        .build();
   }
 
   void upsert(String collection, PointStruct... points) {
