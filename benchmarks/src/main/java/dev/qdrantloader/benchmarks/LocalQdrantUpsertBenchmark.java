@@ -25,7 +25,9 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Upsert throughput of the local server through the official client: 384-d points in batches of
- * 256, {@code wait=true}, two concurrent streams. The score is points per second.
+ * 256, {@code wait=true}, two concurrent streams, into a collection of up to 100,000 points (each
+ * stream cycles through its own 50,000 ids, so once full every batch replaces points). The score is
+ * points per second.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -35,6 +37,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Threads(2)
 public class LocalQdrantUpsertBenchmark {
   static final int BATCH = 256;
+  static final long IDS_PER_STREAM = 50_000;
 
   /** The server under test; "disk" keeps a write-ahead log (fsync per acknowledged batch). */
   @State(Scope.Benchmark)
@@ -62,15 +65,16 @@ public class LocalQdrantUpsertBenchmark {
     }
   }
 
-  /** One stream: its own id range, so the collection grows as in a real ingest. */
+  /** One stream: its own range of ids. */
   @State(Scope.Thread)
   public static class Stream {
-    long nextId;
+    long firstId;
+    long written;
     int cursor;
 
     @Setup(Level.Trial)
     public void start(Server server) {
-      nextId = server.streams.getAndIncrement() * 1_000_000_000L;
+      firstId = server.streams.getAndIncrement() * IDS_PER_STREAM;
     }
   }
 
@@ -80,7 +84,7 @@ public class LocalQdrantUpsertBenchmark {
     List<PointStruct> batch = new ArrayList<>(BATCH);
     for (int i = 0; i < BATCH; i++) {
       float[] v = server.vectors.get(stream.cursor++ & 4095);
-      batch.add(LocalQdrantFixture.point(stream.nextId++, v));
+      batch.add(LocalQdrantFixture.point(stream.firstId + stream.written++ % IDS_PER_STREAM, v));
     }
     server.fixture.upsert(batch);
   }

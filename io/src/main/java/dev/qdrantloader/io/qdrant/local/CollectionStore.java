@@ -177,15 +177,15 @@ final class CollectionStore {
     Path tmp = dir.resolve("snapshot-" + gen + ".bin.tmp");
     try {
       Files.deleteIfExists(tmp);
-      RecordLog out = RecordLog.openForAppend(tmp);
-      for (byte[] index : indexes) {
-        out.append(LocalCollection.OP_CREATE_INDEX, index);
+      try (RecordLog.BulkWriter out = new RecordLog.BulkWriter(tmp)) {
+        for (byte[] index : indexes) {
+          out.append(LocalCollection.OP_CREATE_INDEX, index);
+        }
+        for (StoredPoint p : state) {
+          out.append(LocalCollection.SNAP_POINT, c.encodeSnapshotPoint(p));
+        }
+        out.append(LocalCollection.SNAP_END, new byte[0]);
       }
-      for (StoredPoint p : state) {
-        out.append(LocalCollection.SNAP_POINT, c.encodeSnapshotPoint(p));
-      }
-      out.append(LocalCollection.SNAP_END, new byte[0]);
-      out.close();
       Path target = snapshotPath(dir, gen);
       moveAtomically(tmp, target);
       syncDirectory(dir);

@@ -217,10 +217,12 @@ final class LocalCollection {
   }
 
   WriteTicket upsert(UpsertPoints req) {
+    // Decoding, validating and normalising depend only on the fixed configuration: done before
+    // taking the lock, so concurrent writers overlap this work.
+    List<StoredPoint> prepared = preparePoints(req.getPointsList());
     lock.writeLock().lock();
     try {
       checkLive();
-      List<StoredPoint> prepared = preparePoints(req.getPointsList());
       FilterMatcher updateFilter =
           req.hasUpdateFilter()
               ? new FilterMatcher(req.getUpdateFilter(), indexes, vectorNames)

@@ -182,7 +182,10 @@ public final class LocalQdrantServer implements AutoCloseable {
     LocalQdrantServer server;
     try {
       server = b.start();
-    } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
+    } catch (IOException
+        | UncheckedIOException
+        | IllegalArgumentException
+        | IllegalStateException e) {
       System.err.println("local-qdrant: " + e.getMessage());
       System.exit(1);
       return;

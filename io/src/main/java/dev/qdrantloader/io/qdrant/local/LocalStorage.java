@@ -32,11 +32,39 @@ final class LocalStorage implements AutoCloseable {
             return t;
           });
 
+  private java.nio.channels.FileChannel lockChannel;
+
   LocalStorage(Path root, long minCompactBytes) {
     this.root = root;
     this.minCompactBytes = minCompactBytes;
     if (root != null) {
+      lockDirectory();
       load();
+    }
+  }
+
+  /** Two servers on one directory would interleave their logs: the second one is refused. */
+  private void lockDirectory() {
+    try {
+      Files.createDirectories(root);
+      lockChannel =
+          java.nio.channels.FileChannel.open(
+              root.resolve(".lock"),
+              java.nio.file.StandardOpenOption.CREATE,
+              java.nio.file.StandardOpenOption.WRITE);
+      java.nio.channels.FileLock lock;
+      try {
+        lock = lockChannel.tryLock();
+      } catch (java.nio.channels.OverlappingFileLockException e) {
+        lock = null;
+      }
+      if (lock == null) {
+        lockChannel.close();
+        throw new IllegalStateException(
+            "data directory " + root + " is in use by another local Qdrant server");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot lock data directory " + root, e);
     }
   }
 
@@ -177,6 +205,13 @@ final class LocalStorage implements AutoCloseable {
         }
       } finally {
         c.lock.writeLock().unlock();
+      }
+    }
+    if (lockChannel != null) {
+      try {
+        lockChannel.close(); // releases the directory lock
+      } catch (IOException ignored) {
+        // the process is ending its use of the directory either way
       }
     }
   }

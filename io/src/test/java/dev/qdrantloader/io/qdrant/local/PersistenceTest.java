@@ -171,6 +171,21 @@ class PersistenceTest {
   }
 
   @Test
+  void aSecondServerOnTheSameDirectoryIsRefused() throws Exception {
+    try (ServerFixture s = ServerFixture.start(dir)) {
+      IllegalStateException e =
+          org.junit.jupiter.api.Assertions.assertThrows(
+              IllegalStateException.class, () -> ServerFixture.start(dir));
+      assertTrue(
+          e.getMessage().contains("is in use by another local Qdrant server"), e.getMessage());
+      create(s.client, "still-fine");
+    }
+    try (ServerFixture s = ServerFixture.start(dir)) {
+      assertEquals(List.of("still-fine"), await(s.client.listCollectionsAsync()));
+    }
+  }
+
+  @Test
   void anInterruptedCreateLeavesNoCollection() throws Exception {
     Files.createDirectories(dir.resolve("collections/.creating-half"));
     Files.write(dir.resolve("collections/.creating-half/collection.pb.tmp"), new byte[] {1, 2});
