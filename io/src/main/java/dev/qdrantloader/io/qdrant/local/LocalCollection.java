@@ -39,6 +39,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
  * One collection: its configuration, its points and payload indexes, and (when persistent) its log.
@@ -216,24 +218,42 @@ final class LocalCollection {
     }
   }
 
-  WriteTicket upsert(UpsertPoints req) {
-    // Decoding, validating and normalising depend only on the fixed configuration: done before
-    // taking the lock, so concurrent writers overlap this work.
-    List<StoredPoint> prepared = preparePoints(req.getPointsList());
+  /**
+   * The shape of every write: under the write lock, {@code plan} validates the request (and may
+   * refuse it) and returns the change; only then is the request logged and the change applied.
+   */
+  private WriteTicket write(byte op, MessageLite request, Supplier<Runnable> plan) {
     lock.writeLock().lock();
     try {
       checkLive();
-      FilterMatcher updateFilter =
-          req.hasUpdateFilter()
-              ? new FilterMatcher(req.getUpdateFilter(), indexes, vectorNames)
-              : null;
-      WriteTicket t = log(OP_UPSERT, req);
-      applyUpsert(
-          prepared, req.hasUpdateMode() ? req.getUpdateMode() : UpdateMode.Upsert, updateFilter);
+      Runnable change = plan.get();
+      WriteTicket t = log(op, request);
+      change.run();
+      scanCache = null;
       return t;
     } finally {
       lock.writeLock().unlock();
     }
+  }
+
+  WriteTicket upsert(UpsertPoints req) {
+    // Decoding, validating and normalising depend only on the fixed configuration: done before
+    // taking the lock, so concurrent writers overlap this work.
+    List<StoredPoint> prepared = preparePoints(req.getPointsList());
+    return write(
+        OP_UPSERT,
+        req,
+        () -> {
+          FilterMatcher updateFilter =
+              req.hasUpdateFilter()
+                  ? new FilterMatcher(req.getUpdateFilter(), indexes, vectorNames)
+                  : null;
+          return () ->
+              applyUpsert(
+                  prepared,
+                  req.hasUpdateMode() ? req.getUpdateMode() : UpdateMode.Upsert,
+                  updateFilter);
+        });
   }
 
   private List<StoredPoint> preparePoints(List<PointStruct> structs) {
@@ -306,109 +326,87 @@ final class LocalCollection {
   }
 
   WriteTicket delete(DeletePoints req) {
-    lock.writeLock().lock();
-    try {
-      checkLive();
-      List<PointKey> keys = select(req.getPoints());
-      WriteTicket t = log(OP_DELETE, req);
-      for (PointKey k : keys) {
-        removePoint(k);
-      }
-      scanCache = null;
-      return t;
-    } finally {
-      lock.writeLock().unlock();
-    }
+    return write(
+        OP_DELETE,
+        req,
+        () -> {
+          List<PointKey> keys = select(req.getPoints());
+          return () -> keys.forEach(this::removePoint);
+        });
   }
 
-  WriteTicket setPayload(SetPayloadPoints req, boolean overwrite) {
-    lock.writeLock().lock();
-    try {
-      checkLive();
-      if (!req.hasPointsSelector()) {
-        throw QdrantErrors.invalid("Wrong input: points_selector is required");
-      }
-      List<PointKey> keys = select(req.getPointsSelector());
-      String key = req.hasKey() ? req.getKey() : null;
-      WriteTicket t = log(overwrite ? OP_OVERWRITE_PAYLOAD : OP_SET_PAYLOAD, req);
-      for (PointKey k : keys) {
-        StoredPoint p = points.get(k);
-        if (p == null) {
-          continue;
-        }
-        Map<String, Value> base = overwrite && key == null ? Collections.emptyMap() : p.payload;
-        if (overwrite && key != null) {
-          base = Payloads.delete(base, key);
-        }
-        replacePayload(p, Payloads.merge(base, key, req.getPayloadMap()));
-      }
-      scanCache = null;
-      return t;
-    } finally {
-      lock.writeLock().unlock();
-    }
-  }
-
-  WriteTicket deletePayload(DeletePayloadPoints req) {
-    lock.writeLock().lock();
-    try {
-      checkLive();
-      if (!req.hasPointsSelector()) {
-        throw QdrantErrors.invalid("Wrong input: points_selector is required");
-      }
-      List<PointKey> keys = select(req.getPointsSelector());
-      WriteTicket t = log(OP_DELETE_PAYLOAD, req);
-      for (PointKey k : keys) {
-        StoredPoint p = points.get(k);
-        if (p == null) {
-          continue;
-        }
-        Map<String, Value> payload = p.payload;
-        for (String field : req.getKeysList()) {
-          payload = Payloads.delete(payload, field);
-        }
-        replacePayload(p, payload);
-      }
-      scanCache = null;
-      return t;
-    } finally {
-      lock.writeLock().unlock();
-    }
-  }
-
-  WriteTicket clearPayload(ClearPayloadPoints req) {
-    lock.writeLock().lock();
-    try {
-      checkLive();
-      List<PointKey> keys = select(req.getPoints());
-      WriteTicket t = log(OP_CLEAR_PAYLOAD, req);
+  /** Replaces the payload of each selected point that still exists with {@code change(payload)}. */
+  private Runnable rewritePayloads(List<PointKey> keys, UnaryOperator<Map<String, Value>> change) {
+    return () -> {
       for (PointKey k : keys) {
         StoredPoint p = points.get(k);
         if (p != null) {
-          replacePayload(p, Collections.emptyMap());
+          replacePayload(p, change.apply(p.payload));
         }
       }
-      scanCache = null;
-      return t;
-    } finally {
-      lock.writeLock().unlock();
+    };
+  }
+
+  private static PointsSelector requiredSelector(boolean present, PointsSelector selector) {
+    if (!present) {
+      throw QdrantErrors.invalid("Wrong input: points_selector is required");
     }
+    return selector;
+  }
+
+  WriteTicket setPayload(SetPayloadPoints req, boolean overwrite) {
+    return write(
+        overwrite ? OP_OVERWRITE_PAYLOAD : OP_SET_PAYLOAD,
+        req,
+        () -> {
+          List<PointKey> keys =
+              select(requiredSelector(req.hasPointsSelector(), req.getPointsSelector()));
+          String key = req.hasKey() ? req.getKey() : null;
+          return rewritePayloads(
+              keys,
+              payload -> {
+                Map<String, Value> base = payload;
+                if (overwrite) {
+                  base = key == null ? Collections.emptyMap() : Payloads.delete(payload, key);
+                }
+                return Payloads.merge(base, key, req.getPayloadMap());
+              });
+        });
+  }
+
+  WriteTicket deletePayload(DeletePayloadPoints req) {
+    return write(
+        OP_DELETE_PAYLOAD,
+        req,
+        () ->
+            rewritePayloads(
+                select(requiredSelector(req.hasPointsSelector(), req.getPointsSelector())),
+                payload -> {
+                  for (String field : req.getKeysList()) {
+                    payload = Payloads.delete(payload, field);
+                  }
+                  return payload;
+                }));
+  }
+
+  WriteTicket clearPayload(ClearPayloadPoints req) {
+    return write(
+        OP_CLEAR_PAYLOAD,
+        req,
+        () -> rewritePayloads(select(req.getPoints()), payload -> Collections.emptyMap()));
   }
 
   WriteTicket createIndex(CreateFieldIndexCollection req) {
-    lock.writeLock().lock();
-    try {
-      checkLive();
-      if (req.getFieldName().isEmpty()) {
-        throw QdrantErrors.invalid("Wrong input: field_name is required");
-      }
-      FieldIndex index = toIndex(req);
-      WriteTicket t = log(OP_CREATE_INDEX, req);
-      indexes.put(index.field, index);
-      return t;
-    } finally {
-      lock.writeLock().unlock();
-    }
+    return write(
+        OP_CREATE_INDEX,
+        req,
+        () -> {
+          if (req.getFieldName().isEmpty()) {
+            throw QdrantErrors.invalid("Wrong input: field_name is required");
+          }
+          FieldIndex index = toIndex(req);
+          return () -> indexes.put(index.field, index);
+        });
   }
 
   private static FieldIndex toIndex(CreateFieldIndexCollection req) {
@@ -453,15 +451,7 @@ final class LocalCollection {
   }
 
   WriteTicket deleteIndex(DeleteFieldIndexCollection req) {
-    lock.writeLock().lock();
-    try {
-      checkLive();
-      WriteTicket t = log(OP_DELETE_INDEX, req);
-      indexes.remove(req.getFieldName());
-      return t;
-    } finally {
-      lock.writeLock().unlock();
-    }
+    return write(OP_DELETE_INDEX, req, () -> () -> indexes.remove(req.getFieldName()));
   }
 
   /** The existing points a selector names (ids that do not exist are skipped, as in Qdrant). */
@@ -497,21 +487,7 @@ final class LocalCollection {
   void replay(RecordLog.Entry e) throws InvalidProtocolBufferException {
     switch (e.type) {
       case OP_UPSERT:
-        {
-          UpsertPoints req = UpsertPoints.parseFrom(e.data);
-          applyUpsert(
-              preparePoints(req.getPointsList()),
-              req.hasUpdateMode() ? req.getUpdateMode() : UpdateMode.Upsert,
-              req.hasUpdateFilter()
-                  ? new FilterMatcher(req.getUpdateFilter(), indexes, vectorNames)
-                  : null);
-          break;
-        }
       case OP_DELETE:
-        for (PointKey k : select(DeletePoints.parseFrom(e.data).getPoints())) {
-          removePoint(k);
-        }
-        break;
       case OP_SET_PAYLOAD:
       case OP_OVERWRITE_PAYLOAD:
       case OP_DELETE_PAYLOAD:
@@ -537,6 +513,12 @@ final class LocalCollection {
     store = null; // apply without logging again
     try {
       switch (e.type) {
+        case OP_UPSERT:
+          upsert(UpsertPoints.parseFrom(e.data));
+          break;
+        case OP_DELETE:
+          delete(DeletePoints.parseFrom(e.data));
+          break;
         case OP_SET_PAYLOAD:
           setPayload(SetPayloadPoints.parseFrom(e.data), false);
           break;

@@ -141,18 +141,22 @@ final class PointQueries {
       WithPayloadSelector payload,
       WithVectorsSelector vectors,
       OrderValue order) {
+    return asScored(retrieved(c, p, payload, vectors, order), score);
+  }
+
+  /** The same point as a query result with a score. */
+  static ScoredPoint asScored(RetrievedPoint r, float score) {
     ScoredPoint.Builder b =
         ScoredPoint.newBuilder()
-            .setId(p.key.toPointId())
+            .setId(r.getId())
             .setScore(score)
             .setVersion(0)
-            .putAllPayload(Payloads.select(p.payload, payload));
-    VectorsOutput v = Vectors.select(p.vectors, c.vectorNames, c.unnamed, vectors);
-    if (v != null) {
-      b.setVectors(v);
+            .putAllPayload(r.getPayloadMap());
+    if (r.hasVectors()) {
+      b.setVectors(r.getVectors());
     }
-    if (order != null) {
-      b.setOrderValue(order);
+    if (r.hasOrderValue()) {
+      b.setOrderValue(r.getOrderValue());
     }
     return b.build();
   }

@@ -318,16 +318,7 @@ final class PointsService extends PointsGrpc.PointsImplBase {
                     vectors);
             List<ScoredPoint> out = new java.util.ArrayList<>();
             for (int i = (int) Math.min(offset, page.points.size()); i < page.points.size(); i++) {
-              io.qdrant.client.grpc.Points.RetrievedPoint r = page.points.get(i);
-              ScoredPoint.Builder s =
-                  ScoredPoint.newBuilder()
-                      .setId(r.getId())
-                      .putAllPayload(r.getPayloadMap())
-                      .setScore(1f);
-              if (r.hasVectors()) {
-                s.setVectors(r.getVectors());
-              }
-              out.add(s.build());
+              out.add(PointQueries.asScored(page.points.get(i), 1f));
             }
             return out;
           });
