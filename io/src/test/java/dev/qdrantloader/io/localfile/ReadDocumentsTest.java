@@ -1,0 +1,179 @@
+package dev.qdrantloader.io.localfile;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.qdrantloader.transforms.model.DocumentIds;
+import dev.qdrantloader.transforms.model.Failure;
+import dev.qdrantloader.transforms.model.SourceFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.StreamSupport;
+import org.apache.beam.sdk.testing.PAssert;
+import org.apache.beam.sdk.testing.TestPipeline;
+import org.apache.beam.sdk.testing.TestPipelineExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+@ExtendWith(TestPipelineExtension.class)
+class ReadDocumentsTest {
+  @TempDir Path base;
+
+  private void write(String relative, String content) throws Exception {
+    Path p = base.resolve(relative);
+    Files.createDirectories(p.getParent());
+    Files.writeString(p, content, StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void listsFilteredFilesReadsThemAndReportsTheOnesItCannotRead(TestPipeline pipeline)
+      throws Exception {
+    write("README.md", "# Readme");
+    write("docs/guide.md", "# Guide");
+    write("docs/notes.txt", "notes");
+    write("docs/archive/old.md", "# Old");
+    write("docs/big.md", "x".repeat(2000));
+    write("src/Main.java", "class Main {}");
+    write(".git/config", "[core]");
+    write("docs/.hidden.md", "# hidden");
+
+    LocalFileSpec spec =
+        new LocalFileSpec(
+            "proj",
+            "local-docs",
+            "file://" + base,
+            List.of("docs/**", "README.md"),
+            List.of("docs/archive/**"),
+            List.of("*.md", "*.txt"),
+            1000);
+    ReadDocuments.Result result = pipeline.apply(ReadDocuments.from(List.of(spec)));
+
+    PAssert.that(result.files())
+        .satisfies(
+            files -> {
+              List<String> paths =
+                  StreamSupport.stream(files.spliterator(), false)
+                      .map(SourceFile::path)
+                      .sorted()
+                      .collect(Collectors.toList());
+              assertEquals(List.of("README.md", "docs/guide.md", "docs/notes.txt"), paths);
+              for (SourceFile f : files) {
+                assertEquals(
+                    DocumentIds.documentId("localfile", "local-docs", f.path()), f.documentId());
+                assertEquals("proj", f.projectId());
+                assertTrue(f.url().startsWith("file://"), f.url());
+                assertTrue(f.lastModifiedMillis() > 0, "modified time of " + f.path());
+                assertEquals(f.sizeBytes(), f.bytes().length);
+              }
+              return null;
+            });
+    PAssert.that(result.failures())
+        .satisfies(
+            failures -> {
+              List<Failure> list =
+                  StreamSupport.stream(failures.spliterator(), false)
+                      .sorted((a, b) -> a.path().compareTo(b.path()))
+                      .collect(Collectors.toList());
+              assertEquals(1, list.size(), list.toString());
+              assertEquals("docs/big.md", list.get(0).path());
+              assertTrue(
+                  list.get(0)
+                      .reason()
+                      .contains("2000 bytes, over the source's max_file_size of 1000"),
+                  list.get(0).reason());
+              return null;
+            });
+    pipeline.run().waitUntilFinish();
+  }
+
+  @Test
+  void aListedFileThatCannotBeReadIsReportedAndTheOthersAreRead(TestPipeline pipeline)
+      throws Exception {
+    write("docs/ok.md", "# Fine");
+    Path locked = base.resolve("docs/locked.md");
+    Files.writeString(locked, "# Locked");
+    LocalFileSpec spec =
+        new LocalFileSpec("proj", "s", base.toString(), List.of(), List.of(), List.of(), 1000);
+    // Listed, then unreadable: a file removed after listing (and, when not running as root, a
+    // file without read permission). Root reads any file, so removal is the portable case.
+    List<org.apache.beam.sdk.io.fs.MatchResult.Metadata> listed = new java.util.ArrayList<>();
+    for (String name : List.of("docs/ok.md", "docs/locked.md", "docs/vanished.md")) {
+      Path p = base.resolve(name);
+      listed.add(
+          org.apache.beam.sdk.io.fs.MatchResult.Metadata.builder()
+              .setResourceId(
+                  org.apache.beam.sdk.io.FileSystems.matchNewResource(p.toString(), false))
+              .setSizeBytes(Files.exists(p) ? Files.size(p) : 10)
+              .setIsReadSeekEfficient(true)
+              .setLastModifiedMillis(1)
+              .build());
+    }
+    boolean root = "root".equals(System.getProperty("user.name"));
+    if (!root) {
+      locked.toFile().setReadable(false);
+    }
+    org.apache.beam.sdk.values.PCollectionTuple out =
+        pipeline
+            .apply(org.apache.beam.sdk.transforms.Create.of(listed))
+            .apply(
+                org.apache.beam.sdk.transforms.ParDo.of(new ReadDocuments.ReadFn(spec))
+                    .withOutputTags(
+                        ReadDocuments.FILES,
+                        org.apache.beam.sdk.values.TupleTagList.of(ReadDocuments.FAILED)));
+    out.get(ReadDocuments.FILES)
+        .setCoder(org.apache.beam.sdk.coders.SerializableCoder.of(SourceFile.class));
+    out.get(ReadDocuments.FAILED)
+        .setCoder(org.apache.beam.sdk.coders.SerializableCoder.of(Failure.class));
+    PAssert.that(out.get(ReadDocuments.FAILED))
+        .satisfies(
+            failures -> {
+              List<String> paths =
+                  StreamSupport.stream(failures.spliterator(), false)
+                      .peek(
+                          f ->
+                              assertTrue(f.reason().startsWith("cannot read the file"), f.reason()))
+                      .map(Failure::path)
+                      .sorted()
+                      .collect(Collectors.toList());
+              assertEquals(
+                  root
+                      ? List.of("docs/vanished.md")
+                      : List.of("docs/locked.md", "docs/vanished.md"),
+                  paths);
+              return null;
+            });
+    PAssert.that(out.get(ReadDocuments.FILES))
+        .satisfies(
+            files -> {
+              List<String> paths =
+                  StreamSupport.stream(files.spliterator(), false)
+                      .map(SourceFile::path)
+                      .sorted()
+                      .collect(Collectors.toList());
+              assertEquals(
+                  root ? List.of("docs/locked.md", "docs/ok.md") : List.of("docs/ok.md"), paths);
+              return null;
+            });
+    pipeline.run().waitUntilFinish();
+  }
+
+  @Test
+  void documentIdsAreStableAcrossRunsAndMachines() {
+    assertEquals(
+        DocumentIds.documentId("localfile", "docs", "a/b.md"),
+        DocumentIds.documentId("LocalFile", "docs", "./a//b.md"));
+    // Golden values, equal to Python's uuid.uuid5 with our namespace: ids must never change
+    // between releases, or every point would be written again under a new id.
+    assertEquals(
+        "3d70f88c-dec2-5517-adde-7162d24ecb6a",
+        DocumentIds.documentId("localfile", "docs", "a/b.md"));
+    assertEquals(
+        "c144618f-c10c-506d-bebb-4fbac1491339",
+        DocumentIds.pointId(
+            "3d70f88c-dec2-5517-adde-7162d24ecb6a", 3, DocumentIds.sha256Hex("text")));
+  }
+}

@@ -1,0 +1,44 @@
+package dev.qdrantloader.pipelines;
+
+import dev.qdrantloader.io.convert.ConversionLimits;
+import dev.qdrantloader.io.localfile.LocalFileSpec;
+import dev.qdrantloader.io.qdrant.QdrantConnection;
+import dev.qdrantloader.transforms.chunk.ChunkingOptions;
+import dev.qdrantloader.transforms.chunk.TokenCounterFactory;
+import dev.qdrantloader.transforms.embed.EmbedderFactory;
+import java.io.Serializable;
+import java.util.List;
+
+/**
+ * Everything one ingest run needs, resolved and typed: what to read, how to convert, chunk and
+ * embed, and where to write. Built from a workspace's configuration by {@link IngestionJobs}; the
+ * pipeline itself never sees the workspace file or pipeline options.
+ *
+ * @param sources the localfile sources to read
+ * @param conversion size and time limits for conversion
+ * @param tokens the embedding model's token counter (for chunk sizes)
+ * @param chunking chunk size and overlap in tokens
+ * @param embedder the embedding provider
+ * @param embedBatchSize inputs per embedding call
+ * @param qdrant the Qdrant to write to
+ * @param collection the collection name
+ * @param ingestedAt RFC 3339 time stamped on every point of the run
+ * @param failuresPrefix file prefix (any Beam filesystem) the run's failures are written to, one
+ *     JSON object per line
+ */
+public record IngestionJob(
+    List<LocalFileSpec> sources,
+    ConversionLimits conversion,
+    TokenCounterFactory tokens,
+    ChunkingOptions chunking,
+    EmbedderFactory embedder,
+    int embedBatchSize,
+    QdrantConnection qdrant,
+    String collection,
+    String ingestedAt,
+    String failuresPrefix)
+    implements Serializable {
+  public IngestionJob {
+    sources = List.copyOf(sources);
+  }
+}

@@ -1,0 +1,149 @@
+package dev.qdrantloader.pipelines;
+
+import dev.qdrantloader.io.convert.ConversionLimits;
+import dev.qdrantloader.io.embedding.LocalEmbedderFactory;
+import dev.qdrantloader.io.embedding.LocalModel;
+import dev.qdrantloader.io.embedding.LocalTokenCounterFactory;
+import dev.qdrantloader.io.localfile.LocalFileSpec;
+import dev.qdrantloader.io.qdrant.QdrantConnection;
+import dev.qdrantloader.pipelines.config.ConfigException;
+import dev.qdrantloader.pipelines.config.EmbeddingSettings;
+import dev.qdrantloader.pipelines.config.IngestionConfig;
+import dev.qdrantloader.pipelines.config.LocalFileSourceConfig;
+import dev.qdrantloader.pipelines.config.ProjectConfig;
+import dev.qdrantloader.transforms.chunk.ChunkingOptions;
+import dev.qdrantloader.transforms.model.Failure;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Resolves a workspace configuration into an {@link IngestionJob}. */
+public final class IngestionJobs {
+  private IngestionJobs() {}
+
+  /** A job, plus the sources that could not even be listed (reported as failures). */
+  public record Planned(IngestionJob job, List<Failure> unavailableSources) {}
+
+  /** The local model a configuration selects; refuses providers that are not available yet. */
+  public static LocalModel model(IngestionConfig config) {
+    EmbeddingSettings e = config.embedding();
+    if (!"local".equals(e.provider())) {
+      throw new ConfigException(
+          config.workspace().resolve("config.yaml"),
+          "global.embedding.provider `"
+              + e.provider()
+              + "` is not available in this version; use `local` (the default)");
+    }
+    LocalModel model;
+    try {
+      model = LocalModel.byId(e.model());
+    } catch (IllegalArgumentException ex) {
+      throw new ConfigException(
+          config.workspace().resolve("config.yaml"), "global.embedding.model: " + ex.getMessage());
+    }
+    if (e.vectorSize() != null && e.vectorSize() != model.dimension()) {
+      throw new ConfigException(
+          config.workspace().resolve("config.yaml"),
+          "global.embedding.vector_size is "
+              + e.vectorSize()
+              + " but the model "
+              + model.id()
+              + " produces vectors of size "
+              + model.dimension()
+              + "; remove vector_size or set it to "
+              + model.dimension());
+    }
+    return model;
+  }
+
+  /** Chunk size in tokens: the configured one, or the model's window; never over the window. */
+  public static ChunkingOptions chunking(IngestionConfig config, LocalModel model) {
+    Integer size = config.chunking().chunkSize();
+    int max = size == null ? model.window() : size;
+    if (max > model.window()) {
+      throw new ConfigException(
+          config.workspace().resolve("config.yaml"),
+          "global.chunking.chunk_size is "
+              + max
+              + " tokens, but the model "
+              + model.id()
+              + " embeds at most "
+              + model.window()
+              + " tokens of one input and would silently cut the rest; use chunk_size <= "
+              + model.window());
+    }
+    int overlap = config.chunking().chunkOverlap();
+    if (overlap * 2 >= max) {
+      throw new ConfigException(
+          config.workspace().resolve("config.yaml"),
+          "global.chunking.chunk_overlap ("
+              + overlap
+              + ") must be less than half of the chunk size ("
+              + max
+              + " tokens)");
+    }
+    return new ChunkingOptions(max, overlap);
+  }
+
+  public static Planned plan(
+      IngestionConfig config, QdrantConnection qdrant, String ingestedAt, String failuresPrefix) {
+    LocalModel model = model(config);
+    ChunkingOptions chunking = chunking(config, model);
+    List<LocalFileSpec> sources = new ArrayList<>();
+    List<Failure> unavailable = new ArrayList<>();
+    for (ProjectConfig project : config.projects()) {
+      for (LocalFileSourceConfig s : project.localFileSources()) {
+        LocalFileSpec spec =
+            new LocalFileSpec(
+                project.id(),
+                s.name(),
+                s.baseUrl(),
+                s.includePaths(),
+                s.excludePaths(),
+                s.fileTypes(),
+                Math.min(s.maxFileSize(), config.fileConversion().maxFileSize()));
+        String missing = missingLocalBase(spec);
+        if (missing != null) {
+          unavailable.add(new Failure("read", project.id(), s.name(), s.baseUrl(), missing));
+        } else {
+          sources.add(spec);
+        }
+      }
+    }
+    IngestionJob job =
+        new IngestionJob(
+            sources,
+            new ConversionLimits(
+                config.fileConversion().maxFileSize(), config.fileConversion().conversionTimeout()),
+            new LocalTokenCounterFactory(model),
+            chunking,
+            new LocalEmbedderFactory(model),
+            config.embedding().batchSize(),
+            qdrant,
+            config.qdrant().collectionName(),
+            ingestedAt,
+            failuresPrefix);
+    return new Planned(job, unavailable);
+  }
+
+  /** For local bases: why the base cannot be listed, or null when it is a readable directory. */
+  private static String missingLocalBase(LocalFileSpec spec) {
+    String base = spec.normalizedBase();
+    if (base.contains("://")) {
+      return null; // another Beam filesystem: listing reports problems itself
+    }
+    Path p = Paths.get(base);
+    if (!Files.exists(p)) {
+      return "base path does not exist: " + p;
+    }
+    if (!Files.isDirectory(p)) {
+      return "base path is not a directory: " + p;
+    }
+    if (!Files.isReadable(p)) {
+      return "base path is not readable: " + p;
+    }
+    return null;
+  }
+}

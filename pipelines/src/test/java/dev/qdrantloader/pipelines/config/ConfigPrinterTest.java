@@ -1,0 +1,130 @@
+package dev.qdrantloader.pipelines.config;
+
+import static dev.qdrantloader.pipelines.config.TestWorkspace.withConfig;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigPrinterTest {
+  @TempDir Path ws;
+  @TempDir Path copy;
+
+  @Test
+  void apiKeyIsMaskedAndNeverPrinted() {
+    IngestionConfig c =
+        WorkspaceConfig.load(
+            withConfig(ws, WorkspaceConfigTest.FULL), WorkspaceConfigTest.FULL_ENV);
+
+    String yaml = ConfigPrinter.toYaml(c);
+
+    assertThat(yaml, not(containsString("s3cr3t-key")));
+    assertThat(yaml, containsString("api_key: '****'"));
+  }
+
+  @Test
+  void secretsNeverLeakThroughToString() {
+    QdrantSettings q = new QdrantSettings("https://q.example.com", "s3cr3t-key", "documents");
+    assertThat(q.toString(), not(containsString("s3cr3t-key")));
+    IngestionConfig c =
+        new IngestionConfig(
+            ws,
+            q,
+            EmbeddingSettings.defaults(),
+            ChunkingSettings.defaults(),
+            FileConversionSettings.defaults(),
+            List.of());
+    assertThat(c.toString(), not(containsString("s3cr3t-key")));
+  }
+
+  @Test
+  void userInfoInUrlsIsMasked() {
+    IngestionConfig c =
+        new IngestionConfig(
+            ws,
+            new QdrantSettings("https://admin:hunter2@q.example.com", null, "documents"),
+            EmbeddingSettings.defaults(),
+            ChunkingSettings.defaults(),
+            FileConversionSettings.defaults(),
+            List.of());
+    String yaml = ConfigPrinter.toYaml(c);
+    assertThat(yaml, not(containsString("hunter2")));
+    assertThat(yaml, containsString("https://****@q.example.com"));
+  }
+
+  @Test
+  void everySecretLookingKeyIsMasked() {
+    for (String key :
+        List.of("api_key", "llm_api_key", "token", "password", "client_secret", "credentials")) {
+      assertEquals(true, ConfigPrinter.isSecretKey(key), key);
+    }
+    assertEquals(false, ConfigPrinter.isSecretKey("collection_name"));
+  }
+
+  @Test
+  void defaultsAreFilledInWithSchemaKeyNames() {
+    IngestionConfig c =
+        WorkspaceConfig.load(
+            withConfig(ws, "sources:\n  localfile:\n    s: {base_url: /data}\n"), Map.of());
+
+    String yaml = ConfigPrinter.toYaml(c);
+
+    for (String line :
+        List.of(
+            "    url: local",
+            "    api_key: null",
+            "    collection_name: documents",
+            "    provider: local",
+            "    model: all-minilm-l6-v2-q",
+            "    batch_size: 32",
+            "    vector_size: 384",
+            "    chunk_size: null",
+            "    chunk_overlap: 16",
+            "    max_file_size: 52428800",
+            "    conversion_timeout: 300",
+            "  default:",
+            "    display_name: Default Project",
+            "          base_url: /data",
+            "          include_paths: []")) {
+      assertThat(yaml, containsString(line + "\n"));
+    }
+  }
+
+  @Test
+  void printedConfigurationLoadsBackToTheSameConfiguration() throws Exception {
+    IngestionConfig original =
+        WorkspaceConfig.load(
+            withConfig(ws, WorkspaceConfigTest.FULL),
+            Map.of("QDRANT_URL", "http://qdrant.internal:6334", "QDRANT_API_KEY", ""));
+    Files.writeString(copy.resolve("config.yaml"), ConfigPrinter.toYaml(original));
+
+    IngestionConfig reloaded = WorkspaceConfig.load(copy, Map.of());
+
+    assertEquals(original.qdrant(), reloaded.qdrant());
+    assertEquals(original.embedding(), reloaded.embedding());
+    assertEquals(original.chunking(), reloaded.chunking());
+    assertEquals(original.fileConversion(), reloaded.fileConversion());
+    assertEquals(original.projects(), reloaded.projects());
+  }
+
+  @Test
+  void subSecondTimeoutPrintsInMilliseconds() {
+    IngestionConfig c =
+        new IngestionConfig(
+            ws,
+            QdrantSettings.defaults(),
+            EmbeddingSettings.defaults(),
+            ChunkingSettings.defaults(),
+            new FileConversionSettings(1, Duration.ofMillis(1500)),
+            List.of());
+    assertThat(ConfigPrinter.toYaml(c), containsString("conversion_timeout: 1500ms\n"));
+  }
+}

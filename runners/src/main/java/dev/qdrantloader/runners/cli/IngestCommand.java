@@ -1,0 +1,128 @@
+package dev.qdrantloader.runners.cli;
+
+import dev.qdrantloader.io.embedding.LocalModel;
+import dev.qdrantloader.io.qdrant.QdrantCollections;
+import dev.qdrantloader.pipelines.IngestionJobs;
+import dev.qdrantloader.pipelines.IngestionPipeline;
+import dev.qdrantloader.pipelines.config.IngestionConfig;
+import dev.qdrantloader.transforms.model.Failure;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** Runs the ingestion pipeline on the DirectRunner and prints the run summary. */
+@Command(
+    name = "ingest",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Reads, converts, chunks and embeds the workspace's documents and writes them to Qdrant.",
+      "Creates the collection first if it does not exist. Exit status 1 when some documents"
+          + " failed (they are listed; the others are written)."
+    })
+final class IngestCommand implements Callable<Integer> {
+  @ParentCommand QdrantLoaderCli parent;
+  @Spec CommandSpec spec;
+
+  @Option(names = "--project", paramLabel = "ID", description = "Only this project.")
+  String project;
+
+  @Option(
+      names = "--source-type",
+      paramLabel = "TYPE",
+      description = "Only sources of this type (localfile).")
+  String sourceType;
+
+  @Option(names = "--source", paramLabel = "NAME", description = "Only the source with this name.")
+  String source;
+
+  @Option(
+      names = "--force",
+      description =
+          "Re-convert, re-embed and rewrite every document. (Every ingest does this until"
+              + " incremental ingestion lands; the flag is accepted for scripts.)")
+  boolean force;
+
+  @Override
+  public Integer call() {
+    long t0 = System.nanoTime();
+    PrintWriter out = spec.commandLine().getOut();
+    IngestionConfig config = parent.loadConfig().withOnly(project, sourceType, source);
+    LocalModel model = IngestionJobs.model(config);
+    IngestionJobs.chunking(config, model); // refuse a bad chunk size before starting anything
+    String collection = config.qdrant().collectionName();
+    Instant started = Instant.now();
+    String runId =
+        DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS").withZone(ZoneOffset.UTC).format(started);
+    Path runDir = Workspaces.stateDir(config.workspace()).resolve("runs").resolve(runId);
+    try {
+      Files.createDirectories(runDir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create " + runDir, e);
+    }
+    try (QdrantTarget target = QdrantTarget.open(config)) {
+      if (QdrantCollections.ensure(target.client(), collection, model.dimension(), model.id())) {
+        out.println("Created collection `" + collection + "` (" + target.description() + ")");
+      }
+      IngestionJobs.Planned planned =
+          IngestionJobs.plan(
+              config,
+              target.connection(),
+              started.toString(),
+              runDir.resolve("failures").toString());
+      List<Failure> failures = new ArrayList<>(planned.unavailableSources());
+      Map<String, Long> counters = new HashMap<>();
+      if (!planned.job().sources().isEmpty()) {
+        Pipeline pipeline = DirectRun.create();
+        IngestionPipeline.buildPipeline(pipeline, planned.job());
+        PipelineResult result = pipeline.run();
+        result.waitUntilFinish();
+        counters = DirectRun.counters(result);
+        failures.addAll(readFailures(runDir.resolve("failures.jsonl")));
+      }
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      RunSummary summary =
+          new RunSummary(counters, failures, seconds, collection, target.description());
+      summary.print(out);
+      return failures.isEmpty() ? QdrantLoaderCli.OK : QdrantLoaderCli.FAILED_DOCUMENTS;
+    }
+  }
+
+  private static List<Failure> readFailures(Path file) {
+    List<Failure> out = new ArrayList<>();
+    if (!Files.exists(file)) {
+      return out;
+    }
+    try {
+      for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+        if (!line.isBlank()) {
+          out.add(IngestionPipeline.parseFailure(line));
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file, e);
+    }
+    out.sort(
+        (a, b) ->
+            (a.projectId() + a.source() + a.path())
+                .compareTo(b.projectId() + b.source() + b.path()));
+    return out;
+  }
+}

@@ -1,0 +1,228 @@
+package dev.qdrantloader.runners.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.qdrantloader.io.qdrant.local.LocalQdrantServer;
+import io.qdrant.client.QdrantClient;
+import io.qdrant.client.QdrantGrpcClient;
+import io.qdrant.client.grpc.Collections.Distance;
+import io.qdrant.client.grpc.Collections.VectorParams;
+import io.qdrant.client.grpc.Points.RetrievedPoint;
+import io.qdrant.client.grpc.Points.ScrollPoints;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The CLI as a user runs it: init, ingest, status, search and config on a workspace, with the
+ * embedded defaults (local model, local-mode Qdrant under the workspace).
+ */
+class CliEndToEndTest {
+  @TempDir Path ws;
+
+  /** What one CLI invocation printed and returned. */
+  record Run(int code, String out, String err) {}
+
+  Run cli(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    String[] full = new String[args.length + 2];
+    full[0] = "--workspace";
+    full[1] = ws.toString();
+    System.arraycopy(args, 0, full, 2, args.length);
+    int code = QdrantLoaderCli.run(full, new PrintWriter(out), new PrintWriter(err));
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  void write(String relative, String content) throws Exception {
+    Path p = ws.resolve(relative);
+    Files.createDirectories(p.getParent());
+    Files.writeString(p, content, StandardCharsets.UTF_8);
+  }
+
+  @BeforeEach
+  void workspace() throws Exception {
+    write(
+        "config.yaml",
+        "global:\n"
+            + "  qdrant:\n"
+            + "    collection_name: e2e\n"
+            + "projects:\n"
+            + "  handbook:\n"
+            + "    sources:\n"
+            + "      localfile:\n"
+            + "        notes:\n"
+            + "          base_url: docs\n");
+    write(
+        "docs/tar.md",
+        "# tar\n\nArchiving utility.\n\n## Create an archive\n\nUse `tar cf target.tar file1 file2` to"
+            + " create an archive from files.\n\n## Extract an archive\n\nUse `tar xf source.tar`"
+            + " to extract an archive into the current directory.\n");
+    write(
+        "docs/ssh.md",
+        "# ssh\n\nSecure Shell is a protocol used to securely log onto remote systems.\n\n"
+            + "- Connect to a remote server: `ssh username@remote_host`\n"
+            + "- Use a specific identity file: `ssh -i path/to/key username@remote_host`\n");
+    write("docs/recipe.txt", "Bake the bread for forty minutes until the crust is golden brown.");
+  }
+
+  Map<String, String> pointsByIdToContent() throws Exception {
+    try (LocalQdrantServer server =
+            LocalQdrantServer.builder()
+                .port(0)
+                .dataDir(ws.resolve(".qdrant-loader/qdrant"))
+                .start();
+        QdrantClient client =
+            new QdrantClient(
+                QdrantGrpcClient.newBuilder(server.host(), server.port(), false).build())) {
+      List<RetrievedPoint> points =
+          client
+              .scrollAsync(
+                  ScrollPoints.newBuilder().setCollectionName("e2e").setLimit(10_000).build())
+              .get(1, TimeUnit.MINUTES)
+              .getResultList();
+      Map<String, String> out = new TreeMap<>();
+      for (RetrievedPoint p : points) {
+        out.put(p.getId().getUuid(), p.getPayloadMap().get("content").getStringValue());
+      }
+      return out;
+    }
+  }
+
+  @Test
+  void initIngestStatusAndSearchOnTheEmbeddedDefaults() throws Exception {
+    Run init = cli("init");
+    assertEquals(0, init.code(), init.err());
+    assertTrue(init.out().contains("Created `e2e`"), init.out());
+
+    Run ingest = cli("ingest");
+    assertEquals(0, ingest.code(), ingest.out() + ingest.err());
+    assertTrue(ingest.out().contains("3 listed, 3 read, 3 converted, 0 failed"), ingest.out());
+    Map<String, String> first = pointsByIdToContent();
+    assertTrue(first.size() >= 3, first.toString());
+    assertTrue(ingest.out().contains(first.size() + " written to collection `e2e`"), ingest.out());
+
+    Run status = cli("status");
+    assertEquals(0, status.code(), status.err());
+    assertTrue(status.out().contains(first.size() + " points"), status.out());
+    assertTrue(status.out().matches("(?s).*handbook\\s+3\\s+" + first.size() + ".*"), status.out());
+
+    Run search = cli("search", "how do I unpack a tar archive", "--limit", "2");
+    assertEquals(0, search.code(), search.err());
+    String firstHit = search.out().lines().findFirst().orElse("");
+    assertTrue(firstHit.contains("(tar.md)"), search.out());
+    assertTrue(search.out().contains("tar xf"), search.out());
+
+    // a second ingest rewrites the same points: same ids, same contents, nothing added
+    Run again = cli("ingest");
+    assertEquals(0, again.code(), again.out() + again.err());
+    assertEquals(first, pointsByIdToContent());
+  }
+
+  @Test
+  void failedDocumentsAreListedAndTheRestIsWritten() throws Exception {
+    write("docs/broken.pdf", "%PDF-1.7\n this is not really a pdf");
+    Files.write(ws.resolve("docs/binary.md"), new byte[] {0, 1, 2, 3, 0, 0, 7, 8});
+    Run ingest = cli("ingest");
+    assertEquals(1, ingest.code(), ingest.out() + ingest.err());
+    assertTrue(ingest.out().contains("5 listed, 5 read, 3 converted, 2 failed"), ingest.out());
+    assertTrue(ingest.out().contains("Failures (2):"), ingest.out());
+    assertTrue(ingest.out().contains("handbook/notes: broken.pdf"), ingest.out());
+    assertTrue(ingest.out().contains("handbook/notes: binary.md"), ingest.out());
+    assertFalse(pointsByIdToContent().isEmpty());
+  }
+
+  @Test
+  void aMissingBasePathIsReportedAndTheRunGoesOn() throws Exception {
+    write(
+        "config.yaml",
+        "global:\n  qdrant:\n    collection_name: e2e\n"
+            + "projects:\n  handbook:\n    sources:\n      localfile:\n"
+            + "        notes:\n          base_url: docs\n"
+            + "        gone:\n          base_url: no-such-dir\n");
+    Run ingest = cli("ingest");
+    assertEquals(1, ingest.code(), ingest.out() + ingest.err());
+    assertTrue(ingest.out().contains("base path does not exist"), ingest.out());
+    assertTrue(ingest.out().contains("3 converted"), ingest.out());
+  }
+
+  @Test
+  void aCollectionWithTheWrongVectorSizeIsRefusedAndNothingIsWritten() throws Exception {
+    try (LocalQdrantServer server =
+            LocalQdrantServer.builder()
+                .port(0)
+                .dataDir(ws.resolve(".qdrant-loader/qdrant"))
+                .start();
+        QdrantClient client =
+            new QdrantClient(
+                QdrantGrpcClient.newBuilder(server.host(), server.port(), false).build())) {
+      client
+          .createCollectionAsync(
+              "e2e", VectorParams.newBuilder().setSize(768).setDistance(Distance.Cosine).build())
+          .get();
+    }
+    Run ingest = cli("ingest");
+    assertEquals(2, ingest.code(), ingest.out());
+    assertTrue(ingest.err().contains("has vectors of size 768"), ingest.err());
+    assertTrue(ingest.err().contains("produces 384"), ingest.err());
+    assertTrue(pointsByIdToContent().isEmpty());
+  }
+
+  @Test
+  void configurationErrorsExitWithTwoAndNameTheLine() throws Exception {
+    write("config.yaml", "global:\n  qdrant:\n    collection_name: [oops\n");
+    Run bad = cli("ingest");
+    assertEquals(2, bad.code());
+    assertTrue(bad.err().contains("line"), bad.err());
+
+    write(
+        "config.yaml",
+        "global:\n  chunking:\n    chunk_sise: 100\nsources:\n  localfile:\n    d:\n      base_url: docs\n");
+    Run unknown = cli("config");
+    assertEquals(2, unknown.code());
+    assertTrue(unknown.err().contains("chunk_size"), unknown.err());
+
+    write(
+        "config.yaml",
+        "global:\n  chunking:\n    chunk_size: 512\nsources:\n  localfile:\n    d:\n      base_url: docs\n");
+    Run tooBig = cli("ingest");
+    assertEquals(2, tooBig.code());
+    assertTrue(tooBig.err().contains("embeds at most 128 tokens"), tooBig.err());
+
+    Run usage = cli("ingest", "--no-such-flag");
+    assertEquals(2, usage.code());
+  }
+
+  @Test
+  void configMasksSecrets() throws Exception {
+    write(
+        "config.yaml",
+        "global:\n  qdrant:\n    url: http://localhost:6334\n    api_key: ${QL_TEST_SECRET}\n"
+            + "sources:\n  localfile:\n    d:\n      base_url: docs\n");
+    write(".env", "QL_TEST_SECRET=s3cr3t-value\n");
+    Run config = cli("config");
+    assertEquals(0, config.code(), config.err());
+    assertFalse(config.out().contains("s3cr3t-value"), config.out());
+    assertTrue(config.out().contains("****"), config.out());
+  }
+
+  @Test
+  void everyCommandHasHelp() {
+    for (String command : List.of("init", "ingest", "config", "status", "search", "local-qdrant")) {
+      Run help = cli(command, "--help");
+      assertEquals(0, help.code(), command);
+      assertTrue(help.out().contains("Usage: qdrant-loader " + command), help.out());
+    }
+  }
+}
