@@ -87,12 +87,34 @@ public final class QdrantConnection implements Serializable {
   }
 
   private QdrantClient newClient() {
+    // The client's own version check reads its jar manifest, which a shaded jar does not keep, and
+    // then warns on every start; callers check reachability themselves (see ping()).
     QdrantGrpcClient.Builder b =
-        QdrantGrpcClient.newBuilder(host, port, tls).withTimeout(Duration.ofMinutes(2));
+        QdrantGrpcClient.newBuilder(host, port, tls, false).withTimeout(Duration.ofMinutes(2));
     if (apiKey != null) {
       b.withApiKey(apiKey);
     }
     return new QdrantClient(b.build());
+  }
+
+  /**
+   * Asks the server for its health check and returns its version; throws with a message naming the
+   * address when it cannot be reached.
+   */
+  public String ping() {
+    try {
+      return client()
+          .healthCheckAsync()
+          .get(30, java.util.concurrent.TimeUnit.SECONDS)
+          .getVersion();
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      throw new IllegalStateException(
+          "cannot reach Qdrant at " + this + ": " + cause.getMessage(), cause);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while contacting Qdrant at " + this, e);
+    }
   }
 
   /** Closes and forgets the shared client (used when the CLI stops an embedded server). */

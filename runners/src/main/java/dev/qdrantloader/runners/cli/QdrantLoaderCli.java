@@ -94,6 +94,10 @@ public final class QdrantLoaderCli implements Callable<Integer> {
     System.exit(code);
   }
 
+  // Held so the level set on it is not lost when the logger would be garbage-collected.
+  private static final java.util.logging.Logger GRPC_LOG =
+      java.util.logging.Logger.getLogger("io.grpc");
+
   /** Sets the log level before any logger exists (slf4j-simple reads it once). */
   private static void configureLogging(String[] args) {
     String level = "warn";
@@ -108,9 +112,21 @@ public final class QdrantLoaderCli implements Callable<Integer> {
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", level);
     System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
     System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss");
-    // Beam and ONNX are chatty at INFO; show them only when asked for debug output.
+    // Libraries are chatty (font fallbacks, GPU probes, sink temp files): their notes show only
+    // when debug output is asked for.
     if (!level.equals("debug") && !level.equals("trace")) {
-      System.setProperty("org.slf4j.simpleLogger.log.org.apache.beam", "warn");
+      for (String quiet :
+          new String[] {
+            "org.apache.beam",
+            "org.apache.pdfbox",
+            "org.apache.fontbox",
+            "ai.djl",
+            "org.apache.tika",
+            "org.apache.poi"
+          }) {
+        System.setProperty("org.slf4j.simpleLogger.log." + quiet, "error");
+      }
+      GRPC_LOG.setLevel(java.util.logging.Level.WARNING);
     }
   }
 

@@ -48,6 +48,11 @@ final class QdrantTarget implements AutoCloseable {
     } catch (IllegalArgumentException e) {
       throw new CliException("global.qdrant.url: " + e.getMessage());
     }
+    try {
+      c.ping();
+    } catch (IllegalStateException e) {
+      throw new CliException(e.getMessage() + " (global.qdrant.url)");
+    }
     return new QdrantTarget(null, c, c.toString());
   }
 
