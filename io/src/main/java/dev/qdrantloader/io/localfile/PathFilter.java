@@ -9,8 +9,9 @@ import java.util.List;
 
 /**
  * Decides which files of a source are documents: include and exclude globs on the relative path,
- * file-type globs on the name, and hidden files or directories (a segment starting with ".", such
- * as {@code .git} or the workspace's own {@code .qdrant-loader}) left out.
+ * file-type globs on the name, and files under hidden directories (a directory name starting with
+ * ".", such as {@code .git} or the workspace's own {@code .qdrant-loader}) left out. Hidden files
+ * themselves are documents like any other (tldr has a page named {@code ..md}).
  */
 final class PathFilter {
   private final List<PathMatcher> include;
@@ -27,6 +28,12 @@ final class PathFilter {
     List<PathMatcher> out = new ArrayList<>();
     for (String g : globs) {
       out.add(FileSystems.getDefault().getPathMatcher("glob:" + g));
+      // "**/x" also means "x" at the top (Java's glob wants at least one directory for "**/").
+      String rest = g;
+      while (rest.startsWith("**/")) {
+        rest = rest.substring(3);
+        out.add(FileSystems.getDefault().getPathMatcher("glob:" + rest));
+      }
     }
     return out;
   }
@@ -35,8 +42,9 @@ final class PathFilter {
     if (relativePath.isEmpty()) {
       return false;
     }
-    for (String segment : relativePath.split("/")) {
-      if (segment.startsWith(".")) {
+    String[] segments = relativePath.split("/");
+    for (int i = 0; i < segments.length - 1; i++) {
+      if (segments[i].startsWith(".")) {
         return false;
       }
     }

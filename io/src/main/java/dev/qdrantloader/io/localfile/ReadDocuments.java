@@ -150,7 +150,8 @@ public final class ReadDocuments extends PTransform<PBegin, ReadDocuments.Result
         return;
       }
       listed.inc();
-      String documentId = DocumentIds.documentId("localfile", spec.source(), relative);
+      String documentId =
+          DocumentIds.documentId(spec.projectId(), "localfile", spec.source(), relative);
       String url = full.contains("://") ? full : "file://" + full;
       long modified = file.lastModifiedMillis();
       if (modified <= 0 && !full.contains("://")) {

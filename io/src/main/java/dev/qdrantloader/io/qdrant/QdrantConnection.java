@@ -52,6 +52,7 @@ public final class QdrantConnection implements Serializable {
    */
   public static QdrantConnection fromUrl(String url, String apiKey) {
     String u = url.trim();
+    String shown = redact(u);
     if (!u.contains("://")) {
       u = "http://" + u;
     }
@@ -59,18 +60,25 @@ public final class QdrantConnection implements Serializable {
     try {
       uri = URI.create(u);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("not a valid Qdrant URL: " + url, e);
+      throw new IllegalArgumentException("not a valid Qdrant URL: " + shown, e);
     }
     String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
     if (!scheme.equals("http") && !scheme.equals("https") && !scheme.equals("grpc")) {
       throw new IllegalArgumentException(
-          "Qdrant URL must start with http://, https:// or grpc://, got " + url);
+          "Qdrant URL must start with http://, https:// or grpc://, got " + shown);
     }
     if (uri.getHost() == null) {
-      throw new IllegalArgumentException("Qdrant URL has no host: " + url);
+      throw new IllegalArgumentException("Qdrant URL has no host: " + shown);
     }
     int port = uri.getPort() < 0 || uri.getPort() == 6333 ? GRPC_PORT : uri.getPort();
     return of(uri.getHost(), port, scheme.equals("https"), apiKey);
+  }
+
+  /** A URL fit to print: user info and query (where keys tend to hide) replaced by "****". */
+  static String redact(String url) {
+    String s = url.replaceAll("(://)[^/@]*@", "$1****@");
+    int q = s.indexOf('?');
+    return q < 0 ? s : s.substring(0, q) + "?****";
   }
 
   public String host() {

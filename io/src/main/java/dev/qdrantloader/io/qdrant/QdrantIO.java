@@ -2,6 +2,8 @@ package dev.qdrantloader.io.qdrant;
 
 import dev.qdrantloader.transforms.model.EmbeddedChunk;
 import dev.qdrantloader.transforms.model.Failure;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.qdrant.client.grpc.Points.PointStruct;
 import io.qdrant.client.grpc.Points.UpsertPoints;
 import java.util.ArrayList;
@@ -197,57 +199,90 @@ public final class QdrantIO {
     }
 
     private void flush(Emitter out) {
-      List<PointStruct> points = new ArrayList<>(buffer.size());
-      for (EmbeddedChunk e : buffer) {
+      List<EmbeddedChunk> batch = new ArrayList<>(buffer);
+      buffer.clear();
+      writeOrIsolate(batch, out);
+    }
+
+    /**
+     * Writes a batch; a batch Qdrant rejects as invalid is split in halves until the invalid points
+     * are isolated, so one bad point does not fail its neighbours.
+     */
+    private void writeOrIsolate(List<EmbeddedChunk> batch, Emitter out) {
+      try {
+        upsertWithRetries(batch);
+        upserted.inc(batch.size());
+        out.written((long) batch.size());
+      } catch (StatusRuntimeException e) {
+        if (e.getStatus().getCode() == Status.Code.INVALID_ARGUMENT && batch.size() > 1) {
+          int half = batch.size() / 2;
+          writeOrIsolate(new ArrayList<>(batch.subList(0, half)), out);
+          writeOrIsolate(new ArrayList<>(batch.subList(half, batch.size())), out);
+        } else {
+          failAll(batch, out, e);
+        }
+      } catch (RuntimeException e) {
+        failAll(batch, out, e);
+      }
+    }
+
+    private void upsertWithRetries(List<EmbeddedChunk> batch) {
+      List<PointStruct> points = new ArrayList<>(batch.size());
+      for (EmbeddedChunk e : batch) {
         points.add(PointPayloads.point(e, ingestedAt));
       }
-      RuntimeException last = null;
-      for (int attempt = 1; attempt <= maxAttempts; attempt++) {
+      UpsertPoints request =
+          UpsertPoints.newBuilder()
+              .setCollectionName(collection)
+              .setWait(true)
+              .addAllPoints(points)
+              .build();
+      for (int attempt = 1; ; attempt++) {
         long t0 = System.nanoTime();
         try {
-          QdrantCollections.await(
-              connection
-                  .client()
-                  .upsertAsync(
-                      UpsertPoints.newBuilder()
-                          .setCollectionName(collection)
-                          .setWait(true)
-                          .addAllPoints(points)
-                          .build()));
+          QdrantCollections.await(connection.client().upsertAsync(request));
           latency.update((System.nanoTime() - t0) / 1_000_000);
-          upserted.inc(points.size());
-          out.written((long) points.size());
-          buffer.clear();
           return;
         } catch (RuntimeException e) {
-          last = e;
-          if (attempt < maxAttempts) {
-            retries.inc();
-            sleep(200L << attempt);
+          if (attempt >= maxAttempts || !retryable(e)) {
+            throw e;
+          }
+          retries.inc();
+          try {
+            Thread.sleep(200L << attempt);
+          } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while retrying an upsert", interrupted);
           }
         }
       }
-      for (EmbeddedChunk e : buffer) {
+    }
+
+    /** Transient faults are retried; a request Qdrant rejects is not. */
+    private static boolean retryable(RuntimeException e) {
+      if (!(e instanceof StatusRuntimeException)) {
+        return true; // timeouts and transport errors surfaced by the client
+      }
+      switch (((StatusRuntimeException) e).getStatus().getCode()) {
+        case UNAVAILABLE:
+        case DEADLINE_EXCEEDED:
+        case RESOURCE_EXHAUSTED:
+        case ABORTED:
+        case INTERNAL:
+        case UNKNOWN:
+          return true;
+        default:
+          return false;
+      }
+    }
+
+    private void failAll(List<EmbeddedChunk> batch, Emitter out, RuntimeException cause) {
+      String reason = "upsert to Qdrant failed: " + cause.getMessage();
+      for (EmbeddedChunk e : batch) {
         failedPoints.inc();
         out.failed(
             new Failure(
-                "write",
-                e.chunk().projectId(),
-                e.chunk().source(),
-                e.chunk().path(),
-                "upsert to Qdrant failed after "
-                    + maxAttempts
-                    + " attempts: "
-                    + (last == null ? "unknown error" : last.getMessage())));
-      }
-      buffer.clear();
-    }
-
-    private static void sleep(long millis) {
-      try {
-        Thread.sleep(millis);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+                "write", e.chunk().projectId(), e.chunk().source(), e.chunk().path(), reason));
       }
     }
 

@@ -108,7 +108,7 @@ class ConvertDocumentsTest {
 
   private static SourceFile file(String path, long size, byte[] bytes) {
     return new SourceFile(
-        DocumentIds.documentId("localfile", "docs-source", path),
+        DocumentIds.documentId("proj", "localfile", "docs-source", path),
         "proj",
         "localfile",
         "docs-source",

@@ -1,6 +1,7 @@
 package dev.qdrantloader.io.localfile;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.qdrantloader.transforms.model.DocumentIds;
@@ -60,10 +61,14 @@ class ReadDocumentsTest {
                       .map(SourceFile::path)
                       .sorted()
                       .collect(Collectors.toList());
-              assertEquals(List.of("README.md", "docs/guide.md", "docs/notes.txt"), paths);
+              // hidden directories are skipped, hidden files are not
+              assertEquals(
+                  List.of("README.md", "docs/.hidden.md", "docs/guide.md", "docs/notes.txt"),
+                  paths);
               for (SourceFile f : files) {
                 assertEquals(
-                    DocumentIds.documentId("localfile", "local-docs", f.path()), f.documentId());
+                    DocumentIds.documentId("proj", "localfile", "local-docs", f.path()),
+                    f.documentId());
                 assertEquals("proj", f.projectId());
                 assertTrue(f.url().startsWith("file://"), f.url());
                 assertTrue(f.lastModifiedMillis() > 0, "modified time of " + f.path());
@@ -164,16 +169,19 @@ class ReadDocumentsTest {
   @Test
   void documentIdsAreStableAcrossRunsAndMachines() {
     assertEquals(
-        DocumentIds.documentId("localfile", "docs", "a/b.md"),
-        DocumentIds.documentId("LocalFile", "docs", "./a//b.md"));
+        DocumentIds.documentId("p", "localfile", "docs", "a/b.md"),
+        DocumentIds.documentId("p", "LocalFile", "docs", "./a//b.md"));
+    assertNotEquals(
+        DocumentIds.documentId("p", "localfile", "docs", "a/b.md"),
+        DocumentIds.documentId("q", "localfile", "docs", "a/b.md"));
     // Golden values, equal to Python's uuid.uuid5 with our namespace: ids must never change
     // between releases, or every point would be written again under a new id.
     assertEquals(
-        "3d70f88c-dec2-5517-adde-7162d24ecb6a",
-        DocumentIds.documentId("localfile", "docs", "a/b.md"));
+        "6270ee3c-9559-5dfd-b495-1147f6d87dba",
+        DocumentIds.documentId("p", "localfile", "docs", "a/b.md"));
     assertEquals(
-        "c144618f-c10c-506d-bebb-4fbac1491339",
+        "134ac8ab-c097-5049-8f85-1622714b8627",
         DocumentIds.pointId(
-            "3d70f88c-dec2-5517-adde-7162d24ecb6a", 3, DocumentIds.sha256Hex("text")));
+            "6270ee3c-9559-5dfd-b495-1147f6d87dba", 3, DocumentIds.sha256Hex("text")));
   }
 }

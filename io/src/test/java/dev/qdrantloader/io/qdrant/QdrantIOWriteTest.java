@@ -48,7 +48,7 @@ class QdrantIOWriteTest {
   static EmbeddedChunk embedded(String doc, int index, String text) {
     Chunk c =
         new Chunk(
-            DocumentIds.documentId("localfile", "docs", doc),
+            DocumentIds.documentId("proj", "localfile", "docs", doc),
             "proj",
             "localfile",
             "docs",
@@ -149,6 +149,35 @@ class QdrantIOWriteTest {
               return null;
             });
     pipeline.run().waitUntilFinish();
+  }
+
+  @Test
+  void anInvalidPointIsIsolatedAndItsNeighboursAreWritten(TestPipeline pipeline) {
+    QdrantCollections.create(connection.client(), "docs", 3);
+    List<EmbeddedChunk> input = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      input.add(embedded("doc" + i + ".md", 0, "text " + i));
+    }
+    EmbeddedChunk good = embedded("bad.md", 0, "wrong size");
+    input.add(new EmbeddedChunk(good.chunk(), new float[] {1, 2, 3, 4, 5}));
+    QdrantIO.WriteResult result =
+        pipeline
+            .apply(Create.of(input).withCoder(SerializableCoder.of(EmbeddedChunk.class)))
+            .apply(QdrantIO.write().withConnection(connection).withCollection("docs"));
+    PAssert.that(result.written().apply(Sum.longsGlobally())).containsInAnyOrder(40L);
+    PAssert.that(result.failures())
+        .satisfies(
+            failures -> {
+              List<dev.qdrantloader.transforms.model.Failure> list = new ArrayList<>();
+              failures.forEach(list::add);
+              assertEquals(1, list.size(), list.toString());
+              assertEquals("bad.md", list.get(0).path());
+              assertTrue(
+                  list.get(0).reason().contains("expected dim: 3, got 5"), list.get(0).reason());
+              return null;
+            });
+    pipeline.run().waitUntilFinish();
+    assertEquals(40L, (long) QdrantCollections.await(connection.client().countAsync("docs")));
   }
 
   @Test

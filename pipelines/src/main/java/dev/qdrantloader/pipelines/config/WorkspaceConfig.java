@@ -52,16 +52,16 @@ public final class WorkspaceConfig {
           file,
           "the workspace "
               + dir
-              + " is not a directory; create it with `qdrant-loader init "
+              + " is not a directory; create it with `qdrant-loader --workspace "
               + workspace
-              + "`");
+              + " init`");
     }
     if (!Files.isRegularFile(file)) {
       throw new ConfigException(
           file,
-          "not found; create one with `qdrant-loader init "
+          "not found; create one with `qdrant-loader --workspace "
               + workspace
-              + "`, or point the workspace at a directory that has a "
+              + " init`, or point the workspace at a directory that has a "
               + CONFIG_FILE);
     }
     Path envFile = dir.resolve(ENV_FILE);

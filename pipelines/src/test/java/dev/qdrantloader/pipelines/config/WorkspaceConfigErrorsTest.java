@@ -27,7 +27,7 @@ class WorkspaceConfigErrorsTest {
         assertThrows(ConfigException.class, () -> WorkspaceConfig.load(ws, Map.of()));
     assertEquals(configFile(), e.file());
     assertThat(e.getMessage(), startsWith(configFile().toString()));
-    assertThat(e.getMessage(), containsString("qdrant-loader init"));
+    assertThat(e.getMessage(), containsString("qdrant-loader --workspace " + ws + " init"));
   }
 
   @Test

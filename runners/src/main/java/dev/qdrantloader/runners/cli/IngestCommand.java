@@ -1,10 +1,13 @@
 package dev.qdrantloader.runners.cli;
 
 import dev.qdrantloader.io.embedding.LocalModel;
+import dev.qdrantloader.io.localfile.LocalFileSpec;
 import dev.qdrantloader.io.qdrant.QdrantCollections;
+import dev.qdrantloader.pipelines.IngestionJob;
 import dev.qdrantloader.pipelines.IngestionJobs;
 import dev.qdrantloader.pipelines.IngestionPipeline;
 import dev.qdrantloader.pipelines.config.IngestionConfig;
+import dev.qdrantloader.transforms.model.DocumentIds;
 import dev.qdrantloader.transforms.model.Failure;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -17,8 +20,10 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
@@ -89,20 +94,64 @@ final class IngestCommand implements Callable<Integer> {
               runDir.resolve("failures").toString());
       List<Failure> failures = new ArrayList<>(planned.unavailableSources());
       Map<String, Long> counters = new HashMap<>();
+      long removed = 0;
       if (!planned.job().sources().isEmpty()) {
         Pipeline pipeline = DirectRun.create();
         IngestionPipeline.buildPipeline(pipeline, planned.job());
-        PipelineResult result = pipeline.run();
-        result.waitUntilFinish();
+        PipelineResult result;
+        try {
+          result = pipeline.run();
+          result.waitUntilFinish();
+        } catch (RuntimeException e) {
+          Throwable cause = e.getCause() != null ? e.getCause() : e;
+          spec.commandLine()
+              .getErr()
+              .println(
+                  "error: the run failed and was stopped: "
+                      + cause.getClass().getSimpleName()
+                      + ": "
+                      + cause.getMessage()
+                      + " (points written before the failure are kept; run ingest again)");
+          return QdrantLoaderCli.FAILED_DOCUMENTS;
+        }
         counters = DirectRun.counters(result);
         failures.addAll(readFailures(runDir.resolve("failures.jsonl")));
+        removed = removeStalePoints(target, collection, planned.job(), failures);
       }
       double seconds = (System.nanoTime() - t0) / 1e9;
       RunSummary summary =
-          new RunSummary(counters, failures, seconds, collection, target.description());
+          new RunSummary(counters, failures, seconds, collection, target.description(), removed);
       summary.print(out);
       return failures.isEmpty() ? QdrantLoaderCli.OK : QdrantLoaderCli.FAILED_DOCUMENTS;
     }
+  }
+
+  /**
+   * Each run rewrites its documents under a new {@code ingested_at}: what the run did not write
+   * (chunks of changed documents, documents gone from the source) is removed, per source, except
+   * the documents that failed this time, which keep their earlier points.
+   */
+  private static long removeStalePoints(
+      QdrantTarget target, String collection, IngestionJob job, List<Failure> failures) {
+    long removed = 0;
+    for (LocalFileSpec s : job.sources()) {
+      Set<String> keep = new HashSet<>();
+      for (Failure f : failures) {
+        if (f.projectId().equals(s.projectId()) && f.source().equals(s.source())) {
+          keep.add(DocumentIds.documentId(s.projectId(), "localfile", s.source(), f.path()));
+        }
+      }
+      removed +=
+          QdrantCollections.deleteStale(
+              target.client(),
+              collection,
+              s.projectId(),
+              "localfile",
+              s.source(),
+              job.ingestedAt(),
+              keep);
+    }
+    return removed;
   }
 
   private static List<Failure> readFailures(Path file) {

@@ -66,6 +66,15 @@ public final class QdrantLoaderCli implements Callable<Integer> {
     return WorkspaceConfig.load(workspaceDir());
   }
 
+  private static io.grpc.Status.Code grpcCode(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof io.grpc.StatusRuntimeException) {
+        return ((io.grpc.StatusRuntimeException) t).getStatus().getCode();
+      }
+    }
+    return null;
+  }
+
   /** Runs the CLI and returns the exit status (tests call this instead of {@link #main}). */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
     CommandLine cli = new CommandLine(new QdrantLoaderCli());
@@ -76,8 +85,21 @@ public final class QdrantLoaderCli implements Callable<Integer> {
         (e, commandLine, parseResult) -> {
           if (e instanceof ConfigException
               || e instanceof CliException
-              || e instanceof QdrantCollections.CollectionMismatchException) {
+              || e instanceof QdrantCollections.CollectionMismatchException
+              || e instanceof java.io.UncheckedIOException) {
             commandLine.getErr().println("error: " + e.getMessage());
+            return USAGE;
+          }
+          io.grpc.Status.Code code = grpcCode(e);
+          if (code == io.grpc.Status.Code.UNAUTHENTICATED
+              || code == io.grpc.Status.Code.PERMISSION_DENIED
+              || code == io.grpc.Status.Code.UNAVAILABLE) {
+            commandLine
+                .getErr()
+                .println(
+                    "error: Qdrant refused or could not be reached ("
+                        + code
+                        + "): check global.qdrant.url and api_key");
             return USAGE;
           }
           throw e;

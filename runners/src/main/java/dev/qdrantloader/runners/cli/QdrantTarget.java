@@ -34,8 +34,11 @@ final class QdrantTarget implements AutoCloseable {
       } catch (IOException e) {
         throw new UncheckedIOException("cannot start the embedded Qdrant: " + e.getMessage(), e);
       } catch (IllegalStateException e) {
-        throw new CliException(
-            e.getMessage() + " (is another qdrant-loader command running on this workspace?)");
+        String hint =
+            e.getMessage() != null && e.getMessage().contains("is in use")
+                ? " (is another qdrant-loader command running on this workspace?)"
+                : "";
+        throw new CliException("cannot start the embedded Qdrant: " + e.getMessage() + hint);
       }
       return new QdrantTarget(
           server,

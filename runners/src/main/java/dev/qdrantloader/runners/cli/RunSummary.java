@@ -13,13 +13,16 @@ final class RunSummary {
   private final double seconds;
   private final String collection;
   private final String target;
+  private final long removed;
 
   RunSummary(
       Map<String, Long> counters,
       List<Failure> failures,
       double seconds,
       String collection,
-      String target) {
+      String target,
+      long removed) {
+    this.removed = removed;
     this.counters = counters;
     this.failures = failures;
     this.seconds = seconds;
@@ -74,6 +77,10 @@ final class RunSummary {
         pointsWritten(),
         collection,
         target);
+    out.printf(
+        Locale.ROOT,
+        "  removed    %d stale points (chunks of changed or vanished documents)%n",
+        removed);
     out.printf(
         Locale.ROOT,
         "  speed      %.1f documents/s, %.1f chunks/s%n",

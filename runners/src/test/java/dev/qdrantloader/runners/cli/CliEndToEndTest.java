@@ -131,6 +131,31 @@ class CliEndToEndTest {
   }
 
   @Test
+  void aReRunRemovesChunksOfChangedAndVanishedDocumentsButKeepsFailedOnes() throws Exception {
+    write("docs/keep.md", "# Keep\n\nThis page stays as it is.\n");
+    assertEquals(0, cli("ingest").code());
+    Map<String, String> before = pointsByIdToContent();
+    assertTrue(
+        before.containsValue("Bake the bread for forty minutes until the crust is golden brown."));
+
+    // ssh.md changes, recipe.txt vanishes, keep.md becomes unreadable as text
+    write("docs/ssh.md", "# ssh\n\nSecure Shell, rewritten in one line.\n");
+    Files.delete(ws.resolve("docs/recipe.txt"));
+    Files.write(ws.resolve("docs/keep.md"), new byte[] {0, 0, 0, 1, 2, 3});
+    Run again = cli("ingest");
+    assertEquals(1, again.code(), again.out());
+    assertTrue(again.out().contains("stale points"), again.out());
+
+    Map<String, String> after = pointsByIdToContent();
+    assertFalse(
+        after.containsValue("Bake the bread for forty minutes until the crust is golden brown."));
+    assertTrue(after.values().stream().anyMatch(c -> c.contains("rewritten in one line")));
+    assertFalse(after.values().stream().anyMatch(c -> c.contains("ssh -i path/to/key")));
+    // the document that failed this time keeps what it had
+    assertTrue(after.values().stream().anyMatch(c -> c.contains("This page stays as it is.")));
+  }
+
+  @Test
   void failedDocumentsAreListedAndTheRestIsWritten() throws Exception {
     write("docs/broken.pdf", "%PDF-1.7\n this is not really a pdf");
     Files.write(ws.resolve("docs/binary.md"), new byte[] {0, 1, 2, 3, 0, 0, 7, 8});

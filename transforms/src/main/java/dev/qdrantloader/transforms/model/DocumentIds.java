@@ -10,8 +10,9 @@ import java.util.UUID;
 
 /**
  * Stable identifiers: the same inputs give the same ids on every run, JVM and machine (no
- * process-salted hashes). Document ids are UUID v5 strings of {@code sourceType:source:path}; point
- * ids are UUID v5 of {@code documentId:chunkIndex:chunkHash}.
+ * process-salted hashes). Document ids are UUID v5 strings of {@code
+ * projectId:sourceType:source:path} (two projects may both have a source named "docs"); point ids
+ * are UUID v5 of {@code documentId:chunkIndex:chunkHash}.
  */
 public final class DocumentIds {
   /** Namespace of our UUID v5 ids: a fixed value; changing it would change every id. */
@@ -31,10 +32,17 @@ public final class DocumentIds {
     return p.replaceAll("/{2,}", "/");
   }
 
-  public static String documentId(String sourceType, String source, String relativePath) {
+  public static String documentId(
+      String projectId, String sourceType, String source, String relativePath) {
     return uuid5(
             NAMESPACE,
-            sourceType.toLowerCase(Locale.ROOT) + ":" + source + ":" + normalizePath(relativePath))
+            projectId
+                + ":"
+                + sourceType.toLowerCase(Locale.ROOT)
+                + ":"
+                + source
+                + ":"
+                + normalizePath(relativePath))
         .toString();
   }
 

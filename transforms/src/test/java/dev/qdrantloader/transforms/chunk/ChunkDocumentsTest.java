@@ -25,7 +25,7 @@ class ChunkDocumentsTest {
 
   private static Document document(String path, String format, String text) {
     return new Document(
-        DocumentIds.documentId("localfile", "docs", path),
+        DocumentIds.documentId("proj", "localfile", "docs", path),
         "project",
         "localfile",
         "docs",
@@ -84,7 +84,8 @@ class ChunkDocumentsTest {
                 assertEquals(counter.countTokens(chunk.text()), chunk.tokenCount());
                 assertEquals(DocumentIds.sha256Hex(markdown), chunk.contentHash());
                 assertEquals(
-                    DocumentIds.documentId("localfile", "docs", "guide.md"), chunk.documentId());
+                    DocumentIds.documentId("proj", "localfile", "docs", "guide.md"),
+                    chunk.documentId());
               }
               return null;
             });

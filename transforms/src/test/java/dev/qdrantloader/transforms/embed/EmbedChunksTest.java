@@ -59,7 +59,7 @@ class EmbedChunksTest {
 
   static Chunk chunk(String doc, int index, String text, int tokens) {
     return new Chunk(
-        DocumentIds.documentId("localfile", "s", doc),
+        DocumentIds.documentId("p", "localfile", "s", doc),
         "p",
         "localfile",
         "s",
