@@ -3,8 +3,8 @@ package dev.qdrantloader.io.convert;
 import dev.qdrantloader.transforms.model.Document;
 import dev.qdrantloader.transforms.model.DocumentIds;
 import dev.qdrantloader.transforms.model.Failure;
+import dev.qdrantloader.transforms.model.OutputWithFailures;
 import dev.qdrantloader.transforms.model.SourceFile;
-import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.metrics.Counter;
@@ -15,9 +15,6 @@ import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
-import org.apache.beam.sdk.values.PInput;
-import org.apache.beam.sdk.values.POutput;
-import org.apache.beam.sdk.values.PValue;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
 
@@ -64,38 +61,14 @@ public final class ConvertDocuments
   }
 
   /** The converted documents and the files that could not be converted. */
-  public static final class Result implements POutput {
-    private final Pipeline pipeline;
-    private final PCollection<Document> documents;
-    private final PCollection<Failure> failures;
-
+  public static final class Result extends OutputWithFailures<Document> {
     Result(Pipeline pipeline, PCollection<Document> documents, PCollection<Failure> failures) {
-      this.pipeline = pipeline;
-      this.documents = documents;
-      this.failures = failures;
+      super(pipeline, DOCUMENTS, documents, FAILURES, failures);
     }
 
     public PCollection<Document> documents() {
-      return documents;
+      return output();
     }
-
-    public PCollection<Failure> failures() {
-      return failures;
-    }
-
-    @Override
-    public Pipeline getPipeline() {
-      return pipeline;
-    }
-
-    @Override
-    public Map<TupleTag<?>, PValue> expand() {
-      return Map.of(DOCUMENTS, documents, FAILURES, failures);
-    }
-
-    @Override
-    public void finishSpecifyingOutput(
-        String transformName, PInput input, PTransform<?, ?> transform) {}
   }
 
   /** Converts one file per element; metrics are counted on the DoFn thread. */

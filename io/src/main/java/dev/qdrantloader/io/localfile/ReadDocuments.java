@@ -2,6 +2,7 @@ package dev.qdrantloader.io.localfile;
 
 import dev.qdrantloader.transforms.model.DocumentIds;
 import dev.qdrantloader.transforms.model.Failure;
+import dev.qdrantloader.transforms.model.OutputWithFailures;
 import dev.qdrantloader.transforms.model.SourceFile;
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,7 +10,6 @@ import java.nio.channels.Channels;
 import java.nio.channels.ReadableByteChannel;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.io.FileIO;
@@ -27,9 +27,6 @@ import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
-import org.apache.beam.sdk.values.PInput;
-import org.apache.beam.sdk.values.POutput;
-import org.apache.beam.sdk.values.PValue;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
 
@@ -82,38 +79,14 @@ public final class ReadDocuments extends PTransform<PBegin, ReadDocuments.Result
   }
 
   /** Files read, and files that could not be read. */
-  public static final class Result implements POutput {
-    private final Pipeline pipeline;
-    private final PCollection<SourceFile> files;
-    private final PCollection<Failure> failures;
-
+  public static final class Result extends OutputWithFailures<SourceFile> {
     Result(Pipeline pipeline, PCollection<SourceFile> files, PCollection<Failure> failures) {
-      this.pipeline = pipeline;
-      this.files = files;
-      this.failures = failures;
+      super(pipeline, FILES, files, FAILED, failures);
     }
 
     public PCollection<SourceFile> files() {
-      return files;
+      return output();
     }
-
-    public PCollection<Failure> failures() {
-      return failures;
-    }
-
-    @Override
-    public Pipeline getPipeline() {
-      return pipeline;
-    }
-
-    @Override
-    public Map<TupleTag<?>, PValue> expand() {
-      return Map.of(FILES, files, FAILED, failures);
-    }
-
-    @Override
-    public void finishSpecifyingOutput(
-        String transformName, PInput input, PTransform<?, ?> transform) {}
   }
 
   /** Filters one listed file and reads it (up to the size limit). */

@@ -2,13 +2,13 @@ package dev.qdrantloader.io.qdrant;
 
 import dev.qdrantloader.transforms.model.EmbeddedChunk;
 import dev.qdrantloader.transforms.model.Failure;
+import dev.qdrantloader.transforms.model.OutputWithFailures;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.qdrant.client.grpc.Points.PointStruct;
 import io.qdrant.client.grpc.Points.UpsertPoints;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
@@ -21,9 +21,6 @@ import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
-import org.apache.beam.sdk.values.PInput;
-import org.apache.beam.sdk.values.POutput;
-import org.apache.beam.sdk.values.PValue;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
 
@@ -117,38 +114,14 @@ public final class QdrantIO {
   static final TupleTag<Failure> FAILED = new TupleTag<Failure>() {};
 
   /** What a write produced: points written per batch, and failures with their reasons. */
-  public static final class WriteResult implements POutput {
-    private final Pipeline pipeline;
-    private final PCollection<Long> written;
-    private final PCollection<Failure> failures;
-
+  public static final class WriteResult extends OutputWithFailures<Long> {
     WriteResult(Pipeline pipeline, PCollection<Long> written, PCollection<Failure> failures) {
-      this.pipeline = pipeline;
-      this.written = written;
-      this.failures = failures;
+      super(pipeline, WRITTEN, written, FAILED, failures);
     }
 
     public PCollection<Long> written() {
-      return written;
+      return output();
     }
-
-    public PCollection<Failure> failures() {
-      return failures;
-    }
-
-    @Override
-    public Pipeline getPipeline() {
-      return pipeline;
-    }
-
-    @Override
-    public Map<TupleTag<?>, PValue> expand() {
-      return Map.of(WRITTEN, written, FAILED, failures);
-    }
-
-    @Override
-    public void finishSpecifyingOutput(
-        String transformName, PInput input, PTransform<?, ?> transform) {}
   }
 
   /** Buffers a bundle's points and upserts them in batches; flushes in {@code @FinishBundle}. */

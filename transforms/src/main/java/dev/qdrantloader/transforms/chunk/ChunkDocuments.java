@@ -4,8 +4,8 @@ import dev.qdrantloader.transforms.model.Chunk;
 import dev.qdrantloader.transforms.model.Document;
 import dev.qdrantloader.transforms.model.DocumentIds;
 import dev.qdrantloader.transforms.model.Failure;
+import dev.qdrantloader.transforms.model.OutputWithFailures;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.SerializableCoder;
@@ -18,9 +18,6 @@ import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.Reshuffle;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
-import org.apache.beam.sdk.values.PInput;
-import org.apache.beam.sdk.values.POutput;
-import org.apache.beam.sdk.values.PValue;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
 
@@ -85,41 +82,18 @@ public final class ChunkDocuments extends PTransform<PCollection<Document>, Chun
     return new Result(documents.getPipeline(), chunks, failures);
   }
 
-  /** What {@link ChunkDocuments} produces: the chunks and the documents that failed. */
-  public static final class Result implements POutput {
-    private final Pipeline pipeline;
-    private final PCollection<Chunk> chunks;
-    private final PCollection<Failure> failures;
-
-    private Result(Pipeline pipeline, PCollection<Chunk> chunks, PCollection<Failure> failures) {
-      this.pipeline = pipeline;
-      this.chunks = chunks;
-      this.failures = failures;
+  /**
+   * What {@link ChunkDocuments} produces: the chunks, and one failure per document that yielded
+   * none.
+   */
+  public static final class Result extends OutputWithFailures<Chunk> {
+    Result(Pipeline pipeline, PCollection<Chunk> chunks, PCollection<Failure> failures) {
+      super(pipeline, CHUNKS, chunks, FAILURES, failures);
     }
 
-    /** Every chunk of every document that could be chunked. */
     public PCollection<Chunk> chunks() {
-      return chunks;
+      return output();
     }
-
-    /** One failure per document that yielded no chunks, with the reason. */
-    public PCollection<Failure> failures() {
-      return failures;
-    }
-
-    @Override
-    public Pipeline getPipeline() {
-      return pipeline;
-    }
-
-    @Override
-    public Map<TupleTag<?>, PValue> expand() {
-      return Map.of(CHUNKS, chunks, FAILURES, failures);
-    }
-
-    @Override
-    public void finishSpecifyingOutput(
-        String transformName, PInput input, PTransform<?, ?> transform) {}
   }
 
   /** Chunks one document; creates its token counter and chunkers once per instance. */

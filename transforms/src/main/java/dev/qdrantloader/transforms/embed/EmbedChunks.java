@@ -3,9 +3,10 @@ package dev.qdrantloader.transforms.embed;
 import dev.qdrantloader.transforms.model.Chunk;
 import dev.qdrantloader.transforms.model.EmbeddedChunk;
 import dev.qdrantloader.transforms.model.Failure;
+import dev.qdrantloader.transforms.model.OutputWithFailures;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.coders.VarIntCoder;
@@ -20,9 +21,6 @@ import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
-import org.apache.beam.sdk.values.PInput;
-import org.apache.beam.sdk.values.POutput;
-import org.apache.beam.sdk.values.PValue;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
 import org.apache.beam.sdk.values.TypeDescriptors;
@@ -109,41 +107,14 @@ public final class EmbedChunks extends PTransform<PCollection<Chunk>, EmbedChunk
   }
 
   /** Embedded chunks and the chunks that could not be embedded. */
-  public static final class Result implements POutput {
-    private final org.apache.beam.sdk.Pipeline pipeline;
-    private final PCollection<EmbeddedChunk> embedded;
-    private final PCollection<Failure> failures;
-
-    Result(
-        org.apache.beam.sdk.Pipeline pipeline,
-        PCollection<EmbeddedChunk> embedded,
-        PCollection<Failure> failures) {
-      this.pipeline = pipeline;
-      this.embedded = embedded;
-      this.failures = failures;
+  public static final class Result extends OutputWithFailures<EmbeddedChunk> {
+    Result(Pipeline pipeline, PCollection<EmbeddedChunk> embedded, PCollection<Failure> failures) {
+      super(pipeline, EMBEDDED, embedded, FAILED, failures);
     }
 
     public PCollection<EmbeddedChunk> embedded() {
-      return embedded;
+      return output();
     }
-
-    public PCollection<Failure> failures() {
-      return failures;
-    }
-
-    @Override
-    public org.apache.beam.sdk.Pipeline getPipeline() {
-      return pipeline;
-    }
-
-    @Override
-    public Map<TupleTag<?>, PValue> expand() {
-      return Map.of(EMBEDDED, embedded, FAILED, failures);
-    }
-
-    @Override
-    public void finishSpecifyingOutput(
-        String transformName, PInput input, PTransform<?, ?> transform) {}
   }
 
   /** Embeds one batch per call; metrics are counted on the DoFn thread. */
