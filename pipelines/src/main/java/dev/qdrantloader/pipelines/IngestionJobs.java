@@ -132,7 +132,19 @@ public final class IngestionJobs {
   private static String missingLocalBase(LocalFileSpec spec) {
     String base = spec.normalizedBase();
     if (base.contains("://")) {
-      return null; // another Beam filesystem: listing reports problems itself
+      // Another Beam filesystem: it must be on the classpath; listing reports other problems.
+      org.apache.beam.sdk.io.FileSystems.setDefaultPipelineOptions(
+          org.apache.beam.sdk.options.PipelineOptionsFactory.create());
+      try {
+        org.apache.beam.sdk.io.FileSystems.matchNewResource(base, true);
+        return null;
+      } catch (IllegalArgumentException e) {
+        return "no Beam filesystem for `"
+            + base.substring(0, base.indexOf("://") + 3)
+            + "` is on the classpath of this build ("
+            + e.getMessage()
+            + ")";
+      }
     }
     Path p = Paths.get(base);
     if (!Files.exists(p)) {
