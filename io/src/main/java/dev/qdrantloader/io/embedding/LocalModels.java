@@ -51,7 +51,7 @@ final class LocalModels {
       }
       byte[] tokenizer;
       try (InputStream in = resource(m.tokenizerResource)) {
-        tokenizer = in.readAllBytes();
+        tokenizer = withoutPadding(in.readAllBytes());
       }
       OrtEnvironment env = OrtEnvironment.getEnvironment();
       OrtSession.SessionOptions options = new OrtSession.SessionOptions();
@@ -67,6 +67,22 @@ final class LocalModels {
     } catch (OrtException e) {
       throw new IllegalStateException("cannot start ONNX runtime for " + m.id(), e);
     }
+  }
+
+  /**
+   * The shipped MiniLM tokenizer pads every input to 128 tokens, so a 40-token chunk costs as much
+   * as a full one. Mean pooling uses the attention mask, so padding does not change the vector:
+   * dropping it only saves work. Truncation stays as shipped (chunks are kept inside it).
+   */
+  static byte[] withoutPadding(byte[] tokenizerJson) throws IOException {
+    com.fasterxml.jackson.databind.ObjectMapper json =
+        new com.fasterxml.jackson.databind.ObjectMapper();
+    com.fasterxml.jackson.databind.node.ObjectNode root =
+        (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(tokenizerJson);
+    if (!root.path("padding").isNull()) {
+      root.putNull("padding");
+    }
+    return json.writeValueAsBytes(root);
   }
 
   private static InputStream resource(String name) throws IOException {
