@@ -56,34 +56,30 @@ public final class QuickstartExamplesGenerator {
       List.of(
           "# Incremental ingestion: what a re-run re-embeds",
           "Embedding is the slow and, with a hosted model, the costly part of loading documents"
-              + " into a vector database. A loader that re-embeds a whole corpus on every run"
-              + " wastes both, so qdrant-loader works out what changed before it embeds anything.",
+              + " into a vector database. This page says what a re-run does today and what is"
+              + " planned.",
           "# Stable document ids",
-          "Every document gets an id computed from its source type, the source's name and its"
-              + " path relative to the source's base. The id is a name-based UUID, so the same"
-              + " file has the same id on every run and on every machine. Moving the base"
+          "Every document gets an id computed from its project, its source type, the source's"
+              + " name and its path relative to the source's base. The id is a name-based UUID, so"
+              + " the same file has the same id on every run and on every machine. Moving the base"
               + " directory, or running the loader on a different computer, does not change it.",
-          "# Content hashes",
-          "After a file is converted, the loader computes the SHA-256 hash of its original bytes."
-              + " The hash of the previous run is stored with the document's points in the"
-              + " collection. When both hashes are equal the document is unchanged and none of its"
-              + " chunks are embedded again.",
-          "# Additions, updates and deletions",
-          "Comparing the documents listed in this run with those already in the collection gives"
-              + " three groups. New documents are chunked, embedded and written. Changed documents"
-              + " are chunked and embedded again; their new points are written and any points left"
-              + " over from the old version are deleted. Documents that are in the collection but"
-              + " no longer in the source are deleted, so a removed file stops turning up in"
-              + " search results.",
           "# Point ids",
           "A point id is derived from the document id, the chunk's position and the chunk's hash."
               + " Writing the same chunk twice overwrites the same point, which makes a run that"
               + " was interrupted safe to repeat: it converges on the same collection.",
-          "# What this means in practice",
-          "A nightly run over a large documentation folder in which ten files changed embeds the"
-              + " chunks of those ten files and nothing else. The cost of a run follows the size"
-              + " of the change, not the size of the corpus, so running the loader often is"
-              + " cheap.");
+          "# What a re-run does today",
+          "Every run converts, chunks, embeds and writes every selected document again, under a"
+              + " new ingestion time stamp. When the run has finished, the points of its sources"
+              + " that it did not write are deleted: the chunks left over from the old version of"
+              + " a changed document, and the documents that are no longer in the source. A"
+              + " document that fails in this run keeps the points it had, so a failure never"
+              + " loses data that was already searchable.",
+          "# What is planned",
+          "Each document's content hash (SHA-256 of its original bytes) is already stored with its"
+              + " points. A later version compares it before conversion, so that unchanged"
+              + " documents are skipped and only the chunks of changed documents are embedded"
+              + " again. The cost of a run will then follow the size of the change, not the size"
+              + " of the corpus.");
 
   private static final String DOCX_TITLE = "When a file is not converted";
 
