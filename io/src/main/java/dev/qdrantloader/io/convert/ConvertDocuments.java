@@ -3,10 +3,10 @@ package dev.qdrantloader.io.convert;
 import dev.qdrantloader.transforms.model.Document;
 import dev.qdrantloader.transforms.model.DocumentIds;
 import dev.qdrantloader.transforms.model.Failure;
+import dev.qdrantloader.transforms.model.ModelCoders;
 import dev.qdrantloader.transforms.model.OutputWithFailures;
 import dev.qdrantloader.transforms.model.SourceFile;
 import org.apache.beam.sdk.Pipeline;
-import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Distribution;
 import org.apache.beam.sdk.metrics.Metrics;
@@ -56,8 +56,8 @@ public final class ConvertDocuments
             ParDo.of(new ConvertFn(limits)).withOutputTags(DOCUMENTS, TupleTagList.of(FAILURES)));
     return new Result(
         files.getPipeline(),
-        out.get(DOCUMENTS).setCoder(SerializableCoder.of(Document.class)),
-        out.get(FAILURES).setCoder(SerializableCoder.of(Failure.class)));
+        out.get(DOCUMENTS).setCoder(ModelCoders.documents()),
+        out.get(FAILURES).setCoder(ModelCoders.failures()));
   }
 
   /** The converted documents and the files that could not be converted. */

@@ -2,6 +2,7 @@ package dev.qdrantloader.io.localfile;
 
 import dev.qdrantloader.transforms.model.DocumentIds;
 import dev.qdrantloader.transforms.model.Failure;
+import dev.qdrantloader.transforms.model.ModelCoders;
 import dev.qdrantloader.transforms.model.OutputWithFailures;
 import dev.qdrantloader.transforms.model.SourceFile;
 import java.io.IOException;
@@ -11,7 +12,6 @@ import java.nio.channels.ReadableByteChannel;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.Pipeline;
-import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
@@ -69,8 +69,8 @@ public final class ReadDocuments extends PTransform<PBegin, ReadDocuments.Result
               .apply(
                   "Read " + name,
                   ParDo.of(new ReadFn(spec)).withOutputTags(FILES, TupleTagList.of(FAILED)));
-      files.add(read.get(FILES).setCoder(SerializableCoder.of(SourceFile.class)));
-      failures.add(read.get(FAILED).setCoder(SerializableCoder.of(Failure.class)));
+      files.add(read.get(FILES).setCoder(ModelCoders.sourceFiles()));
+      failures.add(read.get(FAILED).setCoder(ModelCoders.failures()));
     }
     return new Result(
         begin.getPipeline(),

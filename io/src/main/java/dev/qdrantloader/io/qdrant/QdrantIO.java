@@ -2,6 +2,7 @@ package dev.qdrantloader.io.qdrant;
 
 import dev.qdrantloader.transforms.model.EmbeddedChunk;
 import dev.qdrantloader.transforms.model.Failure;
+import dev.qdrantloader.transforms.model.ModelCoders;
 import dev.qdrantloader.transforms.model.OutputWithFailures;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -10,7 +11,6 @@ import io.qdrant.client.grpc.Points.UpsertPoints;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.Pipeline;
-import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Distribution;
@@ -106,7 +106,7 @@ public final class QdrantIO {
       return new WriteResult(
           input.getPipeline(),
           out.get(WRITTEN).setCoder(VarLongCoder.of()),
-          out.get(FAILED).setCoder(SerializableCoder.of(Failure.class)));
+          out.get(FAILED).setCoder(ModelCoders.failures()));
     }
   }
 

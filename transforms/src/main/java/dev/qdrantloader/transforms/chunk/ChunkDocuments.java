@@ -4,11 +4,11 @@ import dev.qdrantloader.transforms.model.Chunk;
 import dev.qdrantloader.transforms.model.Document;
 import dev.qdrantloader.transforms.model.DocumentIds;
 import dev.qdrantloader.transforms.model.Failure;
+import dev.qdrantloader.transforms.model.ModelCoders;
 import dev.qdrantloader.transforms.model.OutputWithFailures;
 import java.util.List;
 import java.util.Objects;
 import org.apache.beam.sdk.Pipeline;
-import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Distribution;
 import org.apache.beam.sdk.metrics.Metrics;
@@ -75,10 +75,9 @@ public final class ChunkDocuments extends PTransform<PCollection<Document>, Chun
     PCollection<Chunk> chunks =
         outputs
             .get(CHUNKS)
-            .setCoder(SerializableCoder.of(Chunk.class))
+            .setCoder(ModelCoders.chunks())
             .apply("ReshuffleChunks", Reshuffle.viaRandomKey());
-    PCollection<Failure> failures =
-        outputs.get(FAILURES).setCoder(SerializableCoder.of(Failure.class));
+    PCollection<Failure> failures = outputs.get(FAILURES).setCoder(ModelCoders.failures());
     return new Result(documents.getPipeline(), chunks, failures);
   }
 

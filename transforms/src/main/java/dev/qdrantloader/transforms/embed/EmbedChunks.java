@@ -3,12 +3,12 @@ package dev.qdrantloader.transforms.embed;
 import dev.qdrantloader.transforms.model.Chunk;
 import dev.qdrantloader.transforms.model.EmbeddedChunk;
 import dev.qdrantloader.transforms.model.Failure;
+import dev.qdrantloader.transforms.model.ModelCoders;
 import dev.qdrantloader.transforms.model.OutputWithFailures;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.KvCoder;
-import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Distribution;
@@ -90,7 +90,7 @@ public final class EmbedChunks extends PTransform<PCollection<Chunk>, EmbedChunk
                             TypeDescriptors.integers(),
                             new org.apache.beam.sdk.values.TypeDescriptor<Chunk>() {}))
                     .via(c -> KV.of(Math.floorMod(c.pointId().hashCode(), shardCount), c)))
-            .setCoder(KvCoder.of(VarIntCoder.of(), SerializableCoder.of(Chunk.class)));
+            .setCoder(KvCoder.of(VarIntCoder.of(), ModelCoders.chunks()));
     PCollectionTuple out =
         keyed
             .apply(
@@ -102,8 +102,8 @@ public final class EmbedChunks extends PTransform<PCollection<Chunk>, EmbedChunk
                 ParDo.of(new EmbedFn(embedder)).withOutputTags(EMBEDDED, TupleTagList.of(FAILED)));
     return new Result(
         chunks.getPipeline(),
-        out.get(EMBEDDED).setCoder(SerializableCoder.of(EmbeddedChunk.class)),
-        out.get(FAILED).setCoder(SerializableCoder.of(Failure.class)));
+        out.get(EMBEDDED).setCoder(ModelCoders.embeddedChunks()),
+        out.get(FAILED).setCoder(ModelCoders.failures()));
   }
 
   /** Embedded chunks and the chunks that could not be embedded. */
