@@ -131,6 +131,12 @@ public final class IngestionJobs {
   /** For local bases: why the base cannot be listed, or null when it is a readable directory. */
   private static String missingLocalBase(LocalFileSpec spec) {
     String base = spec.normalizedBase();
+    if (base.matches(".*[*?\\[\\]{}].*")) {
+      // FileIO lists with a glob under the base: these characters would change what it matches.
+      return "base path contains a glob character (* ? [ ] { }), which listing cannot take"
+          + " literally: "
+          + base;
+    }
     if (base.contains("://")) {
       // Another Beam filesystem: it must be on the classpath; listing reports other problems.
       org.apache.beam.sdk.io.FileSystems.setDefaultPipelineOptions(
