@@ -71,7 +71,6 @@ final class IngestCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     IngestionConfig config = parent.loadConfig().withOnly(project, sourceType, source);
     LocalModel model = IngestionJobs.model(config);
-    IngestionJobs.chunking(config, model); // refuse a bad chunk size before starting anything
     String collection = config.qdrant().collectionName();
     Instant started = Instant.now();
     String runId =

@@ -70,7 +70,6 @@ final class LocalCollection {
   private final TreeMap<PointKey, StoredPoint> points = new TreeMap<>();
   private final LinkedHashMap<String, FieldIndex> indexes = new LinkedHashMap<>();
   private final VectorColumn[] columns;
-  private volatile StoredPoint[] scanCache;
   private volatile CollectionStore store; // null in memory mode
   private volatile boolean dropped;
 
@@ -229,7 +228,6 @@ final class LocalCollection {
       Runnable change = plan.get();
       WriteTicket t = log(op, request);
       change.run();
-      scanCache = null;
       return t;
     } finally {
       lock.writeLock().unlock();
@@ -322,7 +320,6 @@ final class LocalCollection {
         putPoint(p);
       }
     }
-    scanCache = null;
   }
 
   WriteTicket delete(DeletePoints req) {
@@ -505,7 +502,6 @@ final class LocalCollection {
         throw new IllegalStateException(
             "unknown log record type " + e.type + " in collection " + name);
     }
-    scanCache = null;
   }
 
   private void replayThroughPublicPath(RecordLog.Entry e) throws InvalidProtocolBufferException {
@@ -633,15 +629,6 @@ final class LocalCollection {
 
   Map<String, FieldIndex> indexesView() {
     return indexes;
-  }
-
-  StoredPoint[] scanArray() {
-    StoredPoint[] arr = scanCache;
-    if (arr == null) {
-      arr = points.values().toArray(new StoredPoint[0]);
-      scanCache = arr;
-    }
-    return arr;
   }
 
   int vectorSlot(String vectorName) {

@@ -356,7 +356,7 @@ final class PointQueries {
       return c.pointsView().size();
     }
     long n = 0;
-    for (StoredPoint p : c.scanArray()) {
+    for (StoredPoint p : c.pointsView().values()) {
       if (m.matches(p)) {
         n++;
       }

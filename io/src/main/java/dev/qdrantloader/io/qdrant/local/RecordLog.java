@@ -121,20 +121,15 @@ final class RecordLog implements Closeable {
     }
   }
 
-  /** Appends one record and returns the position a {@link #sync} must reach to make it durable. */
-  long append(byte type, byte[] data) {
-    ByteBuffer buf = ByteBuffer.allocate(HEADER + data.length);
-    buf.position(HEADER);
-    buf.put(data);
-    return appendFramed(type, buf);
-  }
-
   // Encoding buffers are reused per thread: allocating (and zeroing) one per record showed up in
   // profiles of large upserts.
   private static final ThreadLocal<ByteBuffer> BUFFERS =
       ThreadLocal.withInitial(() -> ByteBuffer.allocate(1 << 16));
 
-  /** Appends a message, encoded straight into the frame (no intermediate copy). */
+  /**
+   * Appends a message, encoded straight into the frame (no intermediate copy), and returns the
+   * position a {@link #sync} must reach to make it durable.
+   */
   long append(byte type, com.google.protobuf.MessageLite message) {
     int size = message.getSerializedSize();
     ByteBuffer buf = BUFFERS.get();

@@ -12,14 +12,6 @@ import java.util.List;
 final class Vectors {
   private Vectors() {}
 
-  static float[] toArray(List<Float> values) {
-    float[] out = new float[values.size()];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = values.get(i);
-    }
-    return out;
-  }
-
   // Primitive getters: going through getDataList() would box every float.
   static float[] toArray(DenseVector v) {
     float[] out = new float[v.getDataCount()];
