@@ -1,31 +1,51 @@
 #!/usr/bin/env bash
-# Runs the benchmarks and rewrites their sections of BENCHMARKS.md with the figures of this run.
+# Runs the benchmarks and rewrites their sections of BENCHMARKS.md with the figures of this run
+# (raw figures: benchmarks/results/*.json).
 #
-#   ./benchmarks/run.sh [--quick] [--scenarios local-qdrant]
+#   ./benchmarks/run.sh [--corpus DIR] [--scenarios LIST] [--runs N] [--memory-copies N] [--quick]
 #
-# --quick runs shorter JMH iterations (a smoke run; figures are noisier).
+# Scenarios (comma-separated; default: all):
+#   cold      qdrant-loader ingest of the corpus, embedded defaults, empty workspace
+#   limit     the cold run's chunk texts embedded whole, straight through ONNX Runtime (runs cold)
+#   overhead  the same pipeline with a zero-cost embedder
+#   peer      LangChain4j's EmbeddingStoreIngestor: same model, splitter size and server
+#   memory    peak RSS of the cold ingest of the corpus copied --memory-copies times (runs cold)
+#   local-qdrant  JMH: the embedded Qdrant server's upsert throughput and search latency
+# --corpus      default ../shared/corpus/tldr (beside this repository)
+# --runs        runs per pipeline scenario, each in a fresh JVM (default 3)
+# --quick       shorter JMH iterations for local-qdrant (noisier)
+# The full default run takes about an hour on 2 cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 quick=false
-scenarios="local-qdrant"
+scenarios="cold,limit,overhead,peer,memory,local-qdrant"
+corpus="../shared/corpus/tldr"
+runs=3
+copies=10
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick=true; shift ;;
     --scenarios) scenarios="$2"; shift 2 ;;
-    -h|--help) sed -n '2,7p' "$0"; exit 0 ;;
+    --corpus) corpus="$2"; shift 2 ;;
+    --runs) runs="$2"; shift 2 ;;
+    --memory-copies) copies="$2"; shift 2 ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "unknown option: $1 (try --help)" >&2; exit 2 ;;
   esac
 done
+command="./benchmarks/run.sh $*"
 
 mvn -B -q -Pbenchmarks -pl benchmarks -am package -DskipTests
 jar=benchmarks/target/benchmarks.jar
-mkdir -p benchmarks/target/results
+mkdir -p benchmarks/results
 
+pipeline=()
 for scenario in ${scenarios//,/ }; do
   case "$scenario" in
+    cold|limit|overhead|peer|memory) pipeline+=("$scenario") ;;
     local-qdrant)
-      json=benchmarks/target/results/local-qdrant.json
+      json=benchmarks/results/local-qdrant.json
       jmh_args=()
       if $quick; then jmh_args=(-wi 1 -i 2 -w 3s -r 3s); fi
       java -jar "$jar" 'LocalQdrant(Upsert|Search)Benchmark' "${jmh_args[@]}" -rf json -rff "$json"
@@ -33,6 +53,17 @@ for scenario in ${scenarios//,/ }; do
         "./benchmarks/run.sh --scenarios local-qdrant$($quick && echo ' --quick' || true)"
       echo "BENCHMARKS.md: local-qdrant section rewritten (raw JMH results: $json)"
       ;;
-    *) echo "unknown scenario: $scenario" >&2; exit 2 ;;
+    *) echo "unknown scenario: $scenario (try --help)" >&2; exit 2 ;;
   esac
 done
+
+if [ ${#pipeline[@]} -gt 0 ]; then
+  if [ ! -d "$corpus" ]; then
+    echo "corpus not found: $corpus (give one with --corpus DIR)" >&2
+    exit 2
+  fi
+  list=$(IFS=,; echo "${pipeline[*]}")
+  java -Xmx1g -cp "$jar" dev.qdrantloader.benchmarks.PipelineBenchmarks \
+    --repo . --corpus "$corpus" --work benchmarks/target/pipeline-work \
+    --scenarios "$list" --runs "$runs" --memory-copies "$copies" --command "$command"
+fi

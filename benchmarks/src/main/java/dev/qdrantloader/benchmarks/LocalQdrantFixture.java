@@ -9,9 +9,9 @@ import io.qdrant.client.grpc.Collections.Distance;
 import io.qdrant.client.grpc.Collections.VectorParams;
 import io.qdrant.client.grpc.Points.DenseVector;
 import io.qdrant.client.grpc.Points.PointStruct;
+import io.qdrant.client.grpc.Points.UpsertPoints;
 import io.qdrant.client.grpc.Points.Vector;
 import io.qdrant.client.grpc.Points.Vectors;
-import io.qdrant.client.grpc.Points.UpsertPoints;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,12 +33,19 @@ final class LocalQdrantFixture implements AutoCloseable {
 
   LocalQdrantFixture(boolean onDisk) throws IOException {
     this.dir = onDisk ? Files.createTempDirectory("local-qdrant-bench") : null;
-    this.server = LocalQdrantServer.builder().port(0).dataDir(dir).minCompactBytes(Long.getLong("bench.minCompactBytes", LocalQdrantServer.DEFAULT_MIN_COMPACT_BYTES)).start();
+    this.server =
+        LocalQdrantServer.builder()
+            .port(0)
+            .dataDir(dir)
+            .minCompactBytes(
+                Long.getLong("bench.minCompactBytes", LocalQdrantServer.DEFAULT_MIN_COMPACT_BYTES))
+            .start();
     this.client =
         new QdrantClient(QdrantGrpcClient.newBuilder(server.host(), server.port(), false).build());
     get(
         client.createCollectionAsync(
-            COLLECTION, VectorParams.newBuilder().setSize(DIM).setDistance(Distance.Cosine).build()));
+            COLLECTION,
+            VectorParams.newBuilder().setSize(DIM).setDistance(Distance.Cosine).build()));
   }
 
   static <T> T get(java.util.concurrent.Future<T> f) {

@@ -3,10 +3,6 @@ package dev.qdrantloader.benchmarks;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -41,7 +37,7 @@ public final class LocalQdrantReport {
     md.append("Measured ")
         .append(LocalDate.now(ZoneOffset.UTC))
         .append(" on ")
-        .append(machine())
+        .append(Reports.machine())
         .append(".\n\n");
     md.append("Command: `").append(args[2]).append("`\n\n");
     md.append(
@@ -55,7 +51,7 @@ public final class LocalQdrantReport {
       JsonNode metric = r.get("primaryMetric");
       if (bench.endsWith("upsertBatchOf256")) {
         List<Double> it = iterations(metric);
-        double median = median(it);
+        double median = Reports.median(it);
         md.append(
             String.format(
                 Locale.ROOT,
@@ -95,7 +91,7 @@ public final class LocalQdrantReport {
         "\nSearch is exact (brute force over vectors packed in contiguous blocks, split across"
             + " cores), so recall@10 against exact search is 1.0 by construction.\n");
     md.append(END).append('\n');
-    write(Paths.get(args[1]), md.toString());
+    Reports.writeSection(Paths.get(args[1]), BEGIN, END, md.toString());
   }
 
   private static long sampleCount(JsonNode metric) {
@@ -118,56 +114,5 @@ public final class LocalQdrantReport {
       }
     }
     return out;
-  }
-
-  private static double median(List<Double> values) {
-    List<Double> sorted = new ArrayList<>(values);
-    Collections.sort(sorted);
-    int n = sorted.size();
-    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
-  }
-
-  private static String machine() {
-    String cpu = "unknown CPU";
-    try {
-      for (String line : Files.readAllLines(Paths.get("/proc/cpuinfo"), StandardCharsets.UTF_8)) {
-        if (line.startsWith("model name")) {
-          cpu = line.substring(line.indexOf(':') + 1).trim();
-          break;
-        }
-      }
-    } catch (IOException ignored) {
-      // not Linux: keep the generic name
-    }
-    long memGiB =
-        ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-                .getTotalMemorySize()
-            >> 30;
-    return String.format(
-        Locale.ROOT,
-        "%d cores (%s), %d GiB, %s %s, Java %s",
-        Runtime.getRuntime().availableProcessors(),
-        cpu,
-        memGiB,
-        System.getProperty("os.name"),
-        System.getProperty("os.arch"),
-        System.getProperty("java.version"));
-  }
-
-  /** Replaces the section between the markers, or appends it when the file has none. */
-  private static void write(Path file, String section) throws IOException {
-    String text =
-        Files.exists(file)
-            ? Files.readString(file, StandardCharsets.UTF_8)
-            : "# Benchmarks\n\nEvery figure here was produced by a command anyone can rerun; the"
-                + " command is given with each section.\n\n";
-    int b = text.indexOf(BEGIN);
-    int e = text.indexOf(END);
-    if (b >= 0 && e > b) {
-      text = text.substring(0, b) + section + text.substring(e + END.length() + 1);
-    } else {
-      text = text + (text.endsWith("\n") ? "" : "\n") + section;
-    }
-    Files.writeString(file, text, StandardCharsets.UTF_8);
   }
 }

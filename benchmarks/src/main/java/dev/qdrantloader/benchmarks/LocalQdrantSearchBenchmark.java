@@ -23,14 +23,16 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Search latency of the local server through the official client: top 10 with payload among
- * 100,000 points of 384 dimensions (exact search). JMH's sample mode gives p50 and p99.
+ * Search latency of the local server through the official client: top 10 with payload among 100,000
+ * points of 384 dimensions (exact search). JMH's sample mode gives p50 and p99.
  */
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 2, time = 5)
 @Measurement(iterations = 5, time = 5)
-@Fork(value = 1, jvmArgs = {"-Xmx8g"})
+@Fork(
+    value = 1,
+    jvmArgs = {"-Xmx8g"})
 @State(Scope.Benchmark)
 public class LocalQdrantSearchBenchmark {
   @Param({"100000"})

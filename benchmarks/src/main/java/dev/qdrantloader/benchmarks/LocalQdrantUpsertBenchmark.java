@@ -33,7 +33,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 2, time = 5)
 @Measurement(iterations = 5, time = 5)
-@Fork(value = 1, jvmArgs = {"-Xmx8g"})
+@Fork(
+    value = 1,
+    jvmArgs = {"-Xmx8g"})
 @Threads(2)
 public class LocalQdrantUpsertBenchmark {
   static final int BATCH = 256;

@@ -5,6 +5,7 @@ import dev.qdrantloader.io.localfile.LocalFileSpec;
 import dev.qdrantloader.io.qdrant.QdrantConnection;
 import dev.qdrantloader.transforms.chunk.ChunkingOptions;
 import dev.qdrantloader.transforms.chunk.TokenCounterFactory;
+import dev.qdrantloader.transforms.embed.EmbedChunks;
 import dev.qdrantloader.transforms.embed.EmbedderFactory;
 import java.io.Serializable;
 import java.util.List;
@@ -25,6 +26,10 @@ import java.util.List;
  * @param ingestedAt RFC 3339 time stamped on every point of the run
  * @param failuresPrefix file prefix (any Beam filesystem) the run's failures are written to, one
  *     JSON object per line
+ * @param spreadBuckets how many keys the listed files are spread over before reading: 0 gives each
+ *     file its own random key (the most parallelism, for cluster runners); a small multiple of the
+ *     cores suits the DirectRunner, which pays a fixed cost per bundle and makes one per key
+ * @param batching how chunks are gathered into embedding calls
  */
 public record IngestionJob(
     List<LocalFileSpec> sources,
@@ -36,9 +41,69 @@ public record IngestionJob(
     QdrantConnection qdrant,
     String collection,
     String ingestedAt,
-    String failuresPrefix)
+    String failuresPrefix,
+    int spreadBuckets,
+    EmbedChunks.Batching batching)
     implements Serializable {
   public IngestionJob {
     sources = List.copyOf(sources);
+    if (batching == null) {
+      throw new IllegalArgumentException("batching must not be null");
+    }
+    if (spreadBuckets < 0) {
+      throw new IllegalArgumentException(
+          "spreadBuckets must not be negative, got " + spreadBuckets);
+    }
+  }
+
+  /** This job with another embedding provider. */
+  public IngestionJob withEmbedder(EmbedderFactory other) {
+    return new IngestionJob(
+        sources,
+        conversion,
+        tokens,
+        chunking,
+        other,
+        embedBatchSize,
+        qdrant,
+        collection,
+        ingestedAt,
+        failuresPrefix,
+        spreadBuckets,
+        batching);
+  }
+
+  /** This job with the listed files spread over {@code buckets} keys (0: one per file). */
+  public IngestionJob withSpreadBuckets(int buckets) {
+    return new IngestionJob(
+        sources,
+        conversion,
+        tokens,
+        chunking,
+        embedder,
+        embedBatchSize,
+        qdrant,
+        collection,
+        ingestedAt,
+        failuresPrefix,
+        buckets,
+        batching);
+  }
+
+  /** This job with another way of gathering chunks into embedding calls. */
+  public IngestionJob withBatching(EmbedChunks.Batching how) {
+    return new IngestionJob(
+        sources,
+        conversion,
+        tokens,
+        chunking,
+        embedder,
+        embedBatchSize,
+        qdrant,
+        collection,
+        ingestedAt,
+        failuresPrefix,
+        spreadBuckets,
+        how);
   }
 }

@@ -12,6 +12,7 @@ import dev.qdrantloader.pipelines.config.IngestionConfig;
 import dev.qdrantloader.pipelines.config.LocalFileSourceConfig;
 import dev.qdrantloader.pipelines.config.ProjectConfig;
 import dev.qdrantloader.transforms.chunk.ChunkingOptions;
+import dev.qdrantloader.transforms.embed.EmbedChunks;
 import dev.qdrantloader.transforms.model.Failure;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -124,7 +125,9 @@ public final class IngestionJobs {
             qdrant,
             config.qdrant().collectionName(),
             ingestedAt,
-            failuresPrefix);
+            failuresPrefix,
+            0,
+            EmbedChunks.Batching.GROUP_INTO_BATCHES);
     return new Planned(job, unavailable);
   }
 

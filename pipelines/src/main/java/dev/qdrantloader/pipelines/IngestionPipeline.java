@@ -26,7 +26,10 @@ public final class IngestionPipeline {
 
   /** Adds the ingestion graph for {@code job} to {@code pipeline}. */
   public static void buildPipeline(Pipeline pipeline, IngestionJob job) {
-    ReadDocuments.Result read = pipeline.apply("ReadDocuments", ReadDocuments.from(job.sources()));
+    ReadDocuments.Result read =
+        pipeline.apply(
+            "ReadDocuments",
+            ReadDocuments.from(job.sources()).withSpreadBuckets(job.spreadBuckets()));
     ConvertDocuments.Result converted =
         read.files().apply("ConvertDocuments", ConvertDocuments.with(job.conversion()));
     ChunkDocuments.Result chunked =
@@ -38,7 +41,9 @@ public final class IngestionPipeline {
             .chunks()
             .apply(
                 "EmbedChunks",
-                EmbedChunks.with(job.embedder()).withBatchSize(job.embedBatchSize()));
+                EmbedChunks.with(job.embedder())
+                    .withBatchSize(job.embedBatchSize())
+                    .withBatching(job.batching()));
     QdrantIO.WriteResult written =
         embedded
             .embedded()
@@ -65,7 +70,8 @@ public final class IngestionPipeline {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  static String json(Failure f) {
+  /** One failure as the JSON line the pipeline writes. */
+  public static String json(Failure f) {
     Map<String, String> m = new LinkedHashMap<>();
     m.put("stage", f.stage());
     m.put("project", f.projectId());

@@ -1,7 +1,5 @@
 package dev.qdrantloader.io.embedding;
 
-import dev.langchain4j.data.embedding.Embedding;
-import dev.langchain4j.data.segment.TextSegment;
 import dev.qdrantloader.transforms.embed.Embedder;
 import dev.qdrantloader.transforms.embed.EmbedderFactory;
 import java.util.ArrayList;
@@ -36,14 +34,10 @@ public final class LocalEmbedderFactory implements EmbedderFactory {
 
     @Override
     public List<float[]> embed(List<String> texts) {
-      List<TextSegment> segments = new ArrayList<>(texts.size());
+      OnnxEncoder encoder = LocalModels.model(model);
+      List<float[]> out = new ArrayList<>(texts.size());
       for (String t : texts) {
-        segments.add(TextSegment.from(t));
-      }
-      List<Embedding> embeddings = LocalModels.model(model).embedAll(segments).content();
-      List<float[]> out = new ArrayList<>(embeddings.size());
-      for (Embedding e : embeddings) {
-        out.add(e.vector());
+        out.add(encoder.encode(t));
       }
       return out;
     }

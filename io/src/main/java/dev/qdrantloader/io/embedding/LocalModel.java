@@ -58,6 +58,21 @@ public enum LocalModel {
     return dimension;
   }
 
+  /** Classpath resource of the ONNX model (inside the model's jar). */
+  public String modelResource() {
+    return modelResource;
+  }
+
+  /** Classpath resource of the model's {@code tokenizer.json}. */
+  public String tokenizerResource() {
+    return tokenizerResource;
+  }
+
+  /** True when the sentence vector is the mean of the token vectors, false for the CLS vector. */
+  public boolean meanPooling() {
+    return pooling == PoolingMode.MEAN;
+  }
+
   /** Tokens embedded from one input, special tokens included. */
   public int window() {
     return window;

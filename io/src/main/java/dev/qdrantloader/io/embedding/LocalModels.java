@@ -4,8 +4,7 @@ import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import dev.langchain4j.model.embedding.onnx.AbstractInProcessEmbeddingModel;
-import dev.langchain4j.model.embedding.onnx.OnnxBertBiEncoder;
+import dev.langchain4j.model.embedding.onnx.PoolingMode;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,18 +13,17 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Loads each local model once per JVM and shares it: the ONNX session (one intra-op thread, so
- * parallel DoFn threads each keep a core busy, the fastest setup measured on 2 cores) and a
- * tokenizer that never truncates, for counting.
+ * Loads each local model once per JVM and shares it: the encoder (an ONNX session with one intra-op
+ * thread, so parallel DoFn threads each keep a core busy, the fastest setup measured on 2 cores)
+ * and a tokenizer that never truncates, for counting.
  */
 final class LocalModels {
   private LocalModels() {}
 
-  private static final Map<LocalModel, AbstractInProcessEmbeddingModel> MODELS =
-      new ConcurrentHashMap<>();
+  private static final Map<LocalModel, OnnxEncoder> MODELS = new ConcurrentHashMap<>();
   private static final Map<LocalModel, HuggingFaceTokenizer> COUNTERS = new ConcurrentHashMap<>();
 
-  static AbstractInProcessEmbeddingModel model(LocalModel m) {
+  static OnnxEncoder model(LocalModel m) {
     return MODELS.computeIfAbsent(m, LocalModels::load);
   }
 
@@ -43,15 +41,23 @@ final class LocalModels {
         });
   }
 
-  private static AbstractInProcessEmbeddingModel load(LocalModel m) {
+  private static OnnxEncoder load(LocalModel m) {
     try {
       byte[] onnx;
       try (InputStream in = resource(m.modelResource)) {
         onnx = in.readAllBytes();
       }
-      byte[] tokenizer;
+      HuggingFaceTokenizer tokenizer;
       try (InputStream in = resource(m.tokenizerResource)) {
-        tokenizer = withoutPadding(in.readAllBytes());
+        // The window is the model's: longer inputs are cut there (callers refuse them first).
+        tokenizer =
+            HuggingFaceTokenizer.newInstance(
+                new ByteArrayInputStream(withoutPadding(in.readAllBytes())),
+                Map.of(
+                    "padding", "false",
+                    "truncation", "true",
+                    "maxLength", Integer.toString(m.window()),
+                    "addSpecialTokens", "true"));
       }
       OrtEnvironment env = OrtEnvironment.getEnvironment();
       OrtSession.SessionOptions options = new OrtSession.SessionOptions();
@@ -59,9 +65,7 @@ final class LocalModels {
       options.setInterOpNumThreads(1);
       options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
       OrtSession session = env.createSession(onnx, options);
-      OnnxBertBiEncoder encoder =
-          new OnnxBertBiEncoder(env, session, new ByteArrayInputStream(tokenizer), m.pooling);
-      return new SharedModel(encoder);
+      return new OnnxEncoder(env, session, tokenizer, m.pooling == PoolingMode.MEAN);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the model " + m.id() + " from its jar", e);
     } catch (OrtException e) {
@@ -92,20 +96,5 @@ final class LocalModels {
           name + " is not on the classpath (is the model's langchain4j-embeddings jar missing?)");
     }
     return in;
-  }
-
-  /** Runs on the caller's thread: parallelism comes from the DoFn threads, not a pool here. */
-  private static final class SharedModel extends AbstractInProcessEmbeddingModel {
-    private final OnnxBertBiEncoder encoder;
-
-    SharedModel(OnnxBertBiEncoder encoder) {
-      super(Runnable::run);
-      this.encoder = encoder;
-    }
-
-    @Override
-    protected OnnxBertBiEncoder model() {
-      return encoder;
-    }
   }
 }

@@ -12,41 +12,64 @@ import java.nio.channels.ReadableByteChannel;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.Pipeline;
-import org.apache.beam.sdk.io.FileIO;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.io.fs.MatchResult;
+import org.apache.beam.sdk.io.fs.MetadataCoderV2;
 import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Distribution;
 import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.Reshuffle;
+import org.apache.beam.sdk.transforms.WithKeys;
+import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
+import org.apache.beam.sdk.values.TypeDescriptors;
 
 /**
- * Lists and reads the files of {@code localfile} sources through Beam's FileIO, so local paths and
- * any Beam filesystem ({@code gs://} with the GCP IO module) work alike. A file over its source's
- * size limit, or one that cannot be read, becomes a {@link Failure}; the rest of the run goes on.
+ * Lists and reads the files of {@code localfile} sources through Beam's FileSystems, so local paths
+ * and any Beam filesystem ({@code gs://} with the GCP IO module) work alike. A file over its
+ * source's size limit, or one that cannot be read, becomes a {@link Failure}; the rest of the run
+ * goes on.
  */
 public final class ReadDocuments extends PTransform<PBegin, ReadDocuments.Result> {
   private final List<LocalFileSpec> sources;
+  private final int spreadBuckets;
 
-  private ReadDocuments(List<LocalFileSpec> sources) {
+  private ReadDocuments(List<LocalFileSpec> sources, int spreadBuckets) {
     this.sources = sources;
+    this.spreadBuckets = spreadBuckets;
   }
 
+  /** Reads {@code sources}, each listed file spread to its own random key. */
   public static ReadDocuments from(List<LocalFileSpec> sources) {
     if (sources == null || sources.isEmpty()) {
       throw new IllegalArgumentException("ReadDocuments needs at least one source");
     }
-    return new ReadDocuments(List.copyOf(sources));
+    return new ReadDocuments(List.copyOf(sources), 0);
+  }
+
+  /**
+   * Spreads the listed files over {@code buckets} random keys before reading (0: a key per file).
+   * Fewer keys mean fewer, larger bundles: the DirectRunner pays a fixed cost per bundle and step.
+   */
+  public ReadDocuments withSpreadBuckets(int buckets) {
+    if (buckets < 0) {
+      throw new IllegalArgumentException("buckets must not be negative, got " + buckets);
+    }
+    return new ReadDocuments(sources, buckets);
   }
 
   static final TupleTag<SourceFile> FILES = new TupleTag<SourceFile>() {};
@@ -58,14 +81,18 @@ public final class ReadDocuments extends PTransform<PBegin, ReadDocuments.Result
     List<PCollection<Failure>> failures = new ArrayList<>();
     for (LocalFileSpec spec : sources) {
       String name = spec.projectId() + "/" + spec.source();
-      PCollectionTuple read =
+      PCollection<MatchResult.Metadata> listed =
           begin
+              .apply("Pattern " + name, Create.of(spec.normalizedBase() + "/**"))
+              .apply("List " + name, ParDo.of(new ListFn()))
+              .setCoder(MetadataCoderV2.of());
+      PCollectionTuple read =
+          listed
               .apply(
-                  "List " + name,
-                  FileIO.match()
-                      .filepattern(spec.normalizedBase() + "/**")
-                      .withEmptyMatchTreatment(EmptyMatchTreatment.ALLOW))
-              .apply("Spread " + name, Reshuffle.viaRandomKey())
+                  "Spread " + name,
+                  spreadBuckets > 0
+                      ? new SpreadOver(spreadBuckets)
+                      : Reshuffle.<MatchResult.Metadata>viaRandomKey())
               .apply(
                   "Read " + name,
                   ParDo.of(new ReadFn(spec)).withOutputTags(FILES, TupleTagList.of(FAILED)));
@@ -76,6 +103,65 @@ public final class ReadDocuments extends PTransform<PBegin, ReadDocuments.Result
         begin.getPipeline(),
         PCollectionList.of(files).apply("AllFiles", Flatten.pCollections()),
         PCollectionList.of(failures).apply("AllReadFailures", Flatten.pCollections()));
+  }
+
+  /**
+   * Lists what a file pattern matches, through Beam's FileSystems (so any registered filesystem
+   * works). Unlike {@code FileIO.match()} it adds no reshuffle of its own: spreading is the next
+   * step's choice.
+   */
+  static final class ListFn extends DoFn<String, MatchResult.Metadata> {
+    @ProcessElement
+    public void process(@Element String pattern, OutputReceiver<MatchResult.Metadata> out)
+        throws IOException {
+      MatchResult match = FileSystems.match(pattern, EmptyMatchTreatment.ALLOW);
+      if (match.status() == MatchResult.Status.NOT_FOUND) {
+        return;
+      }
+      for (MatchResult.Metadata m : match.metadata()) {
+        out.output(m);
+      }
+    }
+  }
+
+  /**
+   * Spreads listed files over a fixed number of keys (a hash of the path) with a GroupByKey; each
+   * group is read as one bundle.
+   */
+  static final class SpreadOver
+      extends PTransform<PCollection<MatchResult.Metadata>, PCollection<MatchResult.Metadata>> {
+    private final int buckets;
+
+    SpreadOver(int buckets) {
+      this.buckets = buckets;
+    }
+
+    @Override
+    public PCollection<MatchResult.Metadata> expand(PCollection<MatchResult.Metadata> files) {
+      final int n = buckets;
+      return files
+          .apply(
+              "Key",
+              WithKeys.<Integer, MatchResult.Metadata>of(
+                      m -> Math.floorMod(m.resourceId().toString().hashCode(), n))
+                  .withKeyType(TypeDescriptors.integers()))
+          .setCoder(KvCoder.of(VarIntCoder.of(), files.getCoder()))
+          .apply("Group", GroupByKey.create())
+          .apply(
+              "Ungroup",
+              ParDo.of(
+                  new DoFn<KV<Integer, Iterable<MatchResult.Metadata>>, MatchResult.Metadata>() {
+                    @ProcessElement
+                    public void process(
+                        @Element KV<Integer, Iterable<MatchResult.Metadata>> group,
+                        OutputReceiver<MatchResult.Metadata> out) {
+                      for (MatchResult.Metadata m : group.getValue()) {
+                        out.output(m);
+                      }
+                    }
+                  }))
+          .setCoder(files.getCoder());
+    }
   }
 
   /** Files read, and files that could not be read. */
@@ -95,6 +181,7 @@ public final class ReadDocuments extends PTransform<PBegin, ReadDocuments.Result
     private final Counter listed = Metrics.counter(ReadDocuments.class, "documents_listed");
     private final Counter read = Metrics.counter(ReadDocuments.class, "documents_read");
     private final Counter failed = Metrics.counter(ReadDocuments.class, "documents_failed");
+    private final Distribution micros = Metrics.distribution(ReadDocuments.class, "read_micros");
     private transient PathFilter filter;
     private transient String basePrefix;
 
@@ -111,6 +198,15 @@ public final class ReadDocuments extends PTransform<PBegin, ReadDocuments.Result
 
     @ProcessElement
     public void process(@Element MatchResult.Metadata file, MultiOutputReceiver out) {
+      long start = System.nanoTime();
+      try {
+        read(file, out);
+      } finally {
+        micros.update((System.nanoTime() - start) / 1_000);
+      }
+    }
+
+    private void read(MatchResult.Metadata file, MultiOutputReceiver out) {
       if (file.resourceId().isDirectory()) {
         return;
       }

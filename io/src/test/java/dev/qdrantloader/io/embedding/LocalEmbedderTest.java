@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel;
 import dev.qdrantloader.transforms.chunk.TokenCounter;
 import dev.qdrantloader.transforms.embed.Embedder;
 import java.util.List;
@@ -44,6 +45,40 @@ class LocalEmbedderTest {
         v.get(0),
         EMBEDDER.embed(List.of("How do I copy files between directories with cp?")).get(0),
         1e-6f);
+  }
+
+  @Test
+  void vectorsMatchTheModelAsLangChain4jShipsIt() {
+    // Our encoder runs the same ONNX model directly; it must give the vectors the reference
+    // implementation gives (mean pooling over every token, normalised).
+    var reference = new AllMiniLmL6V2QuantizedEmbeddingModel();
+    for (String text :
+        List.of(
+            "How do I copy files between directories with cp?",
+            "tar -xzf archive.tar.gz -C /tmp/target",
+            "Zeigt Informationen über den Speicher an: naïve café 😀")) {
+      float[] ours = EMBEDDER.embed(List.of(text)).get(0);
+      float[] theirs = reference.embed(text).content().vector();
+      assertTrue(cosine(ours, theirs) > 0.99999, text + ": cosine " + cosine(ours, theirs));
+    }
+  }
+
+  @Test
+  void tokenOffsetsCountTheSameAsCountingEachSpan() {
+    String text = "Zeigt naïve café 😀 emoji, then `tar -xzf file.tar.gz` and more words.";
+    int[] offsets = COUNTER.tokenOffsets(text);
+    assertEquals(COUNTER.countTokens(text) - 2, offsets.length / 2);
+    for (int i = 0; i < offsets.length; i += 2) {
+      String token = text.substring(offsets[i], offsets[i + 1]);
+      assertTrue(!token.isBlank() && token.equals(token.strip()), "token " + i / 2 + ": " + token);
+    }
+    // the emoji is one code point but two UTF-16 units: offsets must index the Java string
+    int emoji = text.indexOf("😀");
+    boolean found = false;
+    for (int i = 0; i < offsets.length; i += 2) {
+      found |= offsets[i] == emoji && offsets[i + 1] == emoji + 2;
+    }
+    assertTrue(found, "a token spans exactly the emoji's two UTF-16 units");
   }
 
   @Test

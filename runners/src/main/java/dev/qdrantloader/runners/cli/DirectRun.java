@@ -1,23 +1,44 @@
 package dev.qdrantloader.runners.cli;
 
+import dev.qdrantloader.pipelines.IngestionJob;
+import dev.qdrantloader.transforms.embed.EmbedChunks;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.runners.direct.DirectRunner;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.metrics.DistributionResult;
 import org.apache.beam.sdk.metrics.MetricResult;
 import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 
-/** A DirectRunner pipeline tuned for real runs, and the run's counters afterwards. */
-final class DirectRun {
+/**
+ * A DirectRunner pipeline tuned for real runs, and the run's metrics afterwards. Public for the
+ * benchmarks, which run the same pipeline with other embedders.
+ */
+public final class DirectRun {
   private DirectRun() {}
 
-  static Pipeline create() {
+  /** Worker threads: one per core. */
+  public static int parallelism() {
+    return Math.max(2, Runtime.getRuntime().availableProcessors());
+  }
+
+  /**
+   * The job shaped for the DirectRunner, which makes a bundle per key and pays a fixed cost per
+   * bundle and step: the listed files spread over a few bundles per thread (not one per file), and
+   * embedding batches cut within those bundles (no GroupIntoBatches state per chunk).
+   */
+  public static IngestionJob tune(IngestionJob job) {
+    return job.withSpreadBuckets(32 * parallelism()).withBatching(EmbedChunks.Batching.BUNDLE);
+  }
+
+  public static Pipeline create() {
     DirectOptions options = PipelineOptionsFactory.as(DirectOptions.class);
     options.setRunner(DirectRunner.class);
-    options.setTargetParallelism(Math.max(2, Runtime.getRuntime().availableProcessors()));
+    options.setTargetParallelism(parallelism());
     // Checks meant for tests: they copy and re-encode every element.
     options.setEnforceImmutability(false);
     options.setEnforceEncodability(false);
@@ -26,7 +47,7 @@ final class DirectRun {
   }
 
   /** Counters by "SimpleOwnerName.counter", summed over steps. */
-  static Map<String, Long> counters(PipelineResult result) {
+  public static Map<String, Long> counters(PipelineResult result) {
     Map<String, Long> out = new HashMap<>();
     for (MetricResult<Long> c :
         result.metrics().queryMetrics(MetricsFilter.builder().build()).getCounters()) {
@@ -34,6 +55,32 @@ final class DirectRun {
       String owner = namespace.substring(namespace.lastIndexOf('.') + 1);
       long value = attempted(c);
       out.merge(owner + "." + c.getName().getName(), value, Long::sum);
+    }
+    return out;
+  }
+
+  /** Distributions by "SimpleOwnerName.name", merged over steps: sum, count, min, max. */
+  public static Map<String, DistributionResult> distributions(PipelineResult result) {
+    Map<String, DistributionResult> out = new TreeMap<>();
+    for (MetricResult<DistributionResult> d :
+        result.metrics().queryMetrics(MetricsFilter.builder().build()).getDistributions()) {
+      String namespace = d.getName().getNamespace();
+      String owner = namespace.substring(namespace.lastIndexOf('.') + 1);
+      DistributionResult value;
+      try {
+        value = d.getCommitted();
+      } catch (UnsupportedOperationException e) {
+        value = d.getAttempted();
+      }
+      out.merge(
+          owner + "." + d.getName().getName(),
+          value,
+          (a, b) ->
+              DistributionResult.create(
+                  a.getSum() + b.getSum(),
+                  a.getCount() + b.getCount(),
+                  Math.min(a.getMin(), b.getMin()),
+                  Math.max(a.getMax(), b.getMax())));
     }
     return out;
   }

@@ -1,5 +1,6 @@
 package dev.qdrantloader.runners.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.qdrantloader.io.embedding.LocalModel;
 import dev.qdrantloader.io.localfile.LocalFileSpec;
 import dev.qdrantloader.io.qdrant.QdrantCollections;
@@ -21,12 +22,15 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.metrics.DistributionResult;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -93,10 +97,11 @@ final class IngestCommand implements Callable<Integer> {
               runDir.resolve("failures").toString());
       List<Failure> failures = new ArrayList<>(planned.unavailableSources());
       Map<String, Long> counters = new HashMap<>();
+      Map<String, DistributionResult> distributions = new TreeMap<>();
       long removed = 0;
       if (!planned.job().sources().isEmpty()) {
         Pipeline pipeline = DirectRun.create();
-        IngestionPipeline.buildPipeline(pipeline, planned.job());
+        IngestionPipeline.buildPipeline(pipeline, DirectRun.tune(planned.job()));
         PipelineResult result;
         try {
           result = pipeline.run();
@@ -114,6 +119,7 @@ final class IngestCommand implements Callable<Integer> {
           return QdrantLoaderCli.FAILED_DOCUMENTS;
         }
         counters = DirectRun.counters(result);
+        distributions = DirectRun.distributions(result);
         failures.addAll(readFailures(runDir.resolve("failures.jsonl")));
         removed = removeStalePoints(target, collection, planned.job(), failures);
       }
@@ -121,6 +127,8 @@ final class IngestCommand implements Callable<Integer> {
       RunSummary summary =
           new RunSummary(counters, failures, seconds, collection, target.description(), removed);
       summary.print(out);
+      writeSummaryJson(
+          runDir.resolve("summary.json"), runId, summary, counters, distributions, failures);
       return failures.isEmpty() ? QdrantLoaderCli.OK : QdrantLoaderCli.FAILED_DOCUMENTS;
     }
   }
@@ -151,6 +159,53 @@ final class IngestCommand implements Callable<Integer> {
               keep);
     }
     return removed;
+  }
+
+  /**
+   * The run's figures for scripts and benchmarks: the summary's totals, every Beam counter and
+   * distribution by "Stage.name", and the failures.
+   */
+  private static void writeSummaryJson(
+      Path file,
+      String runId,
+      RunSummary summary,
+      Map<String, Long> counters,
+      Map<String, DistributionResult> distributions,
+      List<Failure> failures) {
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("run_id", runId);
+    json.put("seconds", summary.seconds());
+    json.put("documents_read", summary.documentsRead());
+    json.put("chunks", summary.chunks());
+    json.put("points_written", summary.pointsWritten());
+    json.put("points_removed", summary.removed());
+    json.put("failed_documents", summary.failedDocuments());
+    json.put("counters", new TreeMap<>(counters));
+    Map<String, Map<String, Long>> dists = new TreeMap<>();
+    distributions.forEach(
+        (name, d) ->
+            dists.put(
+                name,
+                Map.of(
+                    "sum",
+                    d.getSum(),
+                    "count",
+                    d.getCount(),
+                    "min",
+                    d.getMin(),
+                    "max",
+                    d.getMax())));
+    json.put("distributions", dists);
+    List<String> failureLines = new ArrayList<>();
+    for (Failure f : failures) {
+      failureLines.add(IngestionPipeline.json(f));
+    }
+    json.put("failures", failureLines);
+    try {
+      new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(file.toFile(), json);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file, e);
+    }
   }
 
   private static List<Failure> readFailures(Path file) {

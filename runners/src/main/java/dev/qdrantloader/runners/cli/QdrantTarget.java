@@ -13,7 +13,7 @@ import java.nio.file.Path;
  * an embedded server started for the command with its data under {@code
  * <workspace>/.qdrant-loader/qdrant/} and stopped after.
  */
-final class QdrantTarget implements AutoCloseable {
+public final class QdrantTarget implements AutoCloseable {
   private final LocalQdrantServer embedded;
   private final QdrantConnection connection;
   private final String description;
@@ -25,7 +25,7 @@ final class QdrantTarget implements AutoCloseable {
     this.description = description;
   }
 
-  static QdrantTarget open(IngestionConfig config) {
+  public static QdrantTarget open(IngestionConfig config) {
     if (config.qdrant().isLocal()) {
       Path dir = Workspaces.stateDir(config.workspace()).resolve("qdrant");
       LocalQdrantServer server;
@@ -59,15 +59,15 @@ final class QdrantTarget implements AutoCloseable {
     return new QdrantTarget(null, c, c.toString());
   }
 
-  QdrantConnection connection() {
+  public QdrantConnection connection() {
     return connection;
   }
 
-  QdrantClient client() {
+  public QdrantClient client() {
     return connection.client();
   }
 
-  String description() {
+  public String description() {
     return description;
   }
 

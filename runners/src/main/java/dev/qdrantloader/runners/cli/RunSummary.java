@@ -46,6 +46,21 @@ final class RunSummary {
     return get("QdrantIO.points_upserted");
   }
 
+  double seconds() {
+    return seconds;
+  }
+
+  long removed() {
+    return removed;
+  }
+
+  long failedDocuments() {
+    return failures.stream()
+        .map(f -> f.projectId() + "/" + f.source() + "/" + f.path())
+        .distinct()
+        .count();
+  }
+
   List<Failure> failures() {
     return failures;
   }
@@ -53,11 +68,7 @@ final class RunSummary {
   void print(PrintWriter out) {
     long listed = get("ReadDocuments.documents_listed");
     long converted = get("ConvertDocuments.documents_converted");
-    long failedDocs =
-        failures.stream()
-            .map(f -> f.projectId() + "/" + f.source() + "/" + f.path())
-            .distinct()
-            .count();
+    long failedDocs = failedDocuments();
     out.printf(Locale.ROOT, "Ingest finished in %.1f s%n", seconds);
     out.printf(
         Locale.ROOT,

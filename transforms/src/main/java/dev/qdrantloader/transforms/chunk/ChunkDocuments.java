@@ -15,7 +15,6 @@ import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.transforms.Reshuffle;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
@@ -27,8 +26,9 @@ import org.apache.beam.sdk.values.TupleTagList;
  * most {@link ChunkingOptions#maxTokens()} tokens as the model's {@link TokenCounter} counts it.
  *
  * <p>A document that yields no chunk (blank text) or whose chunking throws becomes a {@link
- * Failure} at stage {@code chunk}; it never fails the bundle. Chunks are reshuffled afterwards
- * because chunking fans out and the embedding step should not inherit the document skew.
+ * Failure} at stage {@code chunk}; it never fails the bundle. Chunks are not reshuffled here: the
+ * embedding step keys them by point id to batch them, which already spreads a large document's
+ * chunks over workers.
  *
  * <pre>{@code
  * ChunkDocuments.Result result =
@@ -72,11 +72,7 @@ public final class ChunkDocuments extends PTransform<PCollection<Document>, Chun
             "ChunkFn",
             ParDo.of(new ChunkFn(tokenCounterFactory, options))
                 .withOutputTags(CHUNKS, TupleTagList.of(FAILURES)));
-    PCollection<Chunk> chunks =
-        outputs
-            .get(CHUNKS)
-            .setCoder(ModelCoders.chunks())
-            .apply("ReshuffleChunks", Reshuffle.viaRandomKey());
+    PCollection<Chunk> chunks = outputs.get(CHUNKS).setCoder(ModelCoders.chunks());
     PCollection<Failure> failures = outputs.get(FAILURES).setCoder(ModelCoders.failures());
     return new Result(documents.getPipeline(), chunks, failures);
   }
@@ -104,6 +100,7 @@ public final class ChunkDocuments extends PTransform<PCollection<Document>, Chun
         Metrics.counter(ChunkDocuments.class, "documents_failed");
     private final Distribution chunkTokens =
         Metrics.distribution(ChunkDocuments.class, "chunk_tokens");
+    private final Distribution micros = Metrics.distribution(ChunkDocuments.class, "chunk_micros");
 
     private final TokenCounterFactory tokenCounterFactory;
     private final ChunkingOptions options;
@@ -124,6 +121,15 @@ public final class ChunkDocuments extends PTransform<PCollection<Document>, Chun
 
     @ProcessElement
     public void processElement(@Element Document document, MultiOutputReceiver out) {
+      long start = System.nanoTime();
+      try {
+        chunk(document, out);
+      } finally {
+        micros.update((System.nanoTime() - start) / 1_000);
+      }
+    }
+
+    private void chunk(Document document, MultiOutputReceiver out) {
       Chunker chunker =
           Document.FORMAT_MARKDOWN.equals(document.format()) ? markdownChunker : textChunker;
       List<ChunkedText> pieces;

@@ -16,7 +16,12 @@ import java.util.Objects;
  * estimated as the sum of its units, and only the finished chunk is counted again; when joins made
  * the estimate too low, units are dropped from the chunk's end and it is counted once more.
  *
- * <p>Holds no mutable state: it is as thread-safe as its {@link TokenCounter}.
+ * <p>When the counter can tell where a text's tokens lie ({@link TokenCounter#tokenOffsets}), the
+ * text is encoded once and every whitespace-bounded span is counted from those offsets; other spans
+ * (cuts inside a word) are still counted on their own.
+ *
+ * <p>Its only mutable state is that per-thread memo of the last text's offsets: it is as
+ * thread-safe as its {@link TokenCounter}.
  */
 final class TokenPacker {
   /** How a block that is too large is cut: prose by sentences, code by lines. */
@@ -46,6 +51,7 @@ final class TokenPacker {
   private static final int MAX_CHARS_PER_TOKEN = 40;
 
   private final TokenCounter counter;
+  private final ThreadLocal<Offsets> lastText = new ThreadLocal<>();
   private final int maxTokens;
   private final int overlapTokens;
   private final int overhead;
@@ -83,7 +89,73 @@ final class TokenPacker {
 
   /** Tokens of {@code text[start, end)} counted alone, special tokens included. */
   int count(String text, int start, int end) {
-    return counter.countTokens(text.substring(start, end));
+    Offsets offsets = offsets(text);
+    int inside = offsets == null ? -1 : offsets.tokensWithin(start, end);
+    return inside >= 0 ? overhead + inside : counter.countTokens(text.substring(start, end));
+  }
+
+  /** The token offsets of {@code text}, computed once per text and thread; null if unknown. */
+  private Offsets offsets(String text) {
+    Offsets o = lastText.get();
+    if (o == null || o.text != text) {
+      int[] spans = counter.tokenOffsets(text);
+      o = new Offsets(text, spans);
+      lastText.set(o);
+    }
+    return o.spans == null ? null : o;
+  }
+
+  /** A text and where its tokens lie ({@code spans} as in {@link TokenCounter#tokenOffsets}). */
+  private static final class Offsets {
+    final String text;
+    final int[] spans;
+
+    Offsets(String text, int[] spans) {
+      this.text = text;
+      this.spans = spans;
+    }
+
+    /**
+     * Tokens lying in {@code [start, end)}, or -1 when that is not the span's own count: an edge
+     * not bounded by whitespace (or the text's ends) could split a word differently, and a token
+     * across an edge belongs to neither side.
+     */
+    int tokensWithin(int start, int end) {
+      if (!bounded(start) || !bounded(end)) {
+        return -1;
+      }
+      int first = firstEndingAfter(start);
+      if (first < spans.length / 2 && spans[2 * first] < start && spans[2 * first + 1] > start) {
+        return -1;
+      }
+      int afterLast = firstEndingAfter(end);
+      if (afterLast < spans.length / 2 && spans[2 * afterLast] < end) {
+        return -1;
+      }
+      return afterLast - first;
+    }
+
+    private boolean bounded(int p) {
+      return p <= 0
+          || p >= text.length()
+          || Character.isWhitespace(text.charAt(p - 1))
+          || Character.isWhitespace(text.charAt(p));
+    }
+
+    /** Index of the first token whose end is after {@code p}. */
+    private int firstEndingAfter(int p) {
+      int lo = 0;
+      int hi = spans.length / 2;
+      while (lo < hi) {
+        int mid = (lo + hi) >>> 1;
+        if (spans[2 * mid + 1] > p) {
+          hi = mid;
+        } else {
+          lo = mid + 1;
+        }
+      }
+      return lo;
+    }
   }
 
   /** Tokens of {@code text[start, end)} without the special tokens every count includes. */

@@ -1,6 +1,7 @@
 package dev.qdrantloader.transforms.embed;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.qdrantloader.transforms.model.Chunk;
 import dev.qdrantloader.transforms.model.DocumentIds;
@@ -8,6 +9,7 @@ import dev.qdrantloader.transforms.model.EmbeddedChunk;
 import dev.qdrantloader.transforms.model.Failure;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
 import org.apache.beam.sdk.coders.SerializableCoder;
@@ -16,8 +18,9 @@ import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.testing.TestPipelineExtension;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.values.PCollection;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 @ExtendWith(TestPipelineExtension.class)
 class EmbedChunksTest {
@@ -29,6 +32,7 @@ class EmbedChunksTest {
       return new Embedder() {
         @Override
         public List<float[]> embed(List<String> texts) {
+          LARGEST_BATCH.accumulateAndGet(texts.size(), Math::max);
           List<float[]> out = new ArrayList<>();
           for (String t : texts) {
             if (t.equals("boom")) {
@@ -77,9 +81,14 @@ class EmbedChunksTest {
         0);
   }
 
-  @Test
+  /** The largest batch any fake embedder was called with. */
+  static final AtomicInteger LARGEST_BATCH = new AtomicInteger();
+
+  @ParameterizedTest
+  @EnumSource(EmbedChunks.Batching.class)
   void everyChunkIsEmbeddedOrReportedAndOverWindowChunksAreRefusedNotTruncated(
-      TestPipeline pipeline) {
+      EmbedChunks.Batching batching, TestPipeline pipeline) {
+    LARGEST_BATCH.set(0);
     List<Chunk> chunks = new ArrayList<>();
     for (int i = 0; i < 50; i++) {
       chunks.add(chunk("doc" + i + ".md", 0, "text number " + i, 5));
@@ -90,7 +99,11 @@ class EmbedChunksTest {
         pipeline.apply(Create.of(chunks).withCoder(SerializableCoder.of(Chunk.class)));
 
     EmbedChunks.Result result =
-        input.apply(EmbedChunks.with(new FakeEmbedderFactory()).withBatchSize(8).withShards(3));
+        input.apply(
+            EmbedChunks.with(new FakeEmbedderFactory())
+                .withBatchSize(8)
+                .withShards(3)
+                .withBatching(batching));
 
     PAssert.that(result.embedded())
         .satisfies(
@@ -117,5 +130,7 @@ class EmbedChunksTest {
                 "long.md",
                 "chunk 0 has 11 tokens, over the model's window of 10 (it would be truncated)"));
     pipeline.run().waitUntilFinish();
+    assertTrue(LARGEST_BATCH.get() <= 8, "a batch of " + LARGEST_BATCH.get() + " inputs");
+    assertTrue(LARGEST_BATCH.get() > 1, "inputs were batched");
   }
 }

@@ -1,0 +1,456 @@
+package dev.qdrantloader.benchmarks;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Runs the pipeline scenarios, each run in a fresh JVM measured from outside, and writes the raw
+ * figures (JSON) and the "Pipeline" section of BENCHMARKS.md.
+ *
+ * <ul>
+ *   <li><b>cold</b>: {@code qdrant-loader ingest} of the corpus with the embedded defaults into an
+ *       empty workspace.
+ *   <li><b>limit</b>: the cold run's chunk texts embedded whole, straight through ONNX Runtime.
+ *   <li><b>overhead</b>: the same pipeline with a zero-cost embedder.
+ *   <li><b>peer</b>: LangChain4j's EmbeddingStoreIngestor, same model, splitter and server.
+ *   <li><b>memory</b>: peak RSS of the cold ingest for the corpus and for N copies of it.
+ * </ul>
+ *
+ * <p>{@code PipelineBenchmarks --repo DIR --corpus DIR --work DIR --scenarios LIST --runs N
+ * --memory-copies N --heap SIZE --command TEXT}
+ */
+public final class PipelineBenchmarks {
+  static final List<String> ALL = List.of("cold", "limit", "overhead", "peer", "memory");
+  static final String COLLECTION = "bench";
+
+  private final Path repo;
+  private final Path corpus;
+  private final Path work;
+  private final int runs;
+  private final int copies;
+  private final String heap;
+  private final ObjectMapper json = new ObjectMapper();
+  private final ObjectNode results = json.createObjectNode();
+
+  private PipelineBenchmarks(Path repo, Path corpus, Path work, int runs, int copies, String heap) {
+    this.repo = repo;
+    this.corpus = corpus;
+    this.work = work;
+    this.runs = runs;
+    this.copies = copies;
+    this.heap = heap;
+  }
+
+  public static void main(String[] args) throws Exception {
+    Map<String, String> a =
+        Args.parse(
+            args,
+            Set.of("--repo", "--corpus", "--work", "--command"),
+            Set.of("--scenarios", "--runs", "--memory-copies", "--heap"));
+    Path corpus = Path.of(a.get("--corpus")).toAbsolutePath().normalize();
+    if (!Files.isDirectory(corpus)) {
+      throw new IllegalArgumentException("--corpus is not a directory: " + corpus);
+    }
+    List<String> scenarios =
+        List.of(a.getOrDefault("--scenarios", String.join(",", ALL)).split(","));
+    for (String s : scenarios) {
+      if (!ALL.contains(s)) {
+        throw new IllegalArgumentException("unknown scenario " + s + "; known: " + ALL);
+      }
+    }
+    PipelineBenchmarks b =
+        new PipelineBenchmarks(
+            Path.of(a.get("--repo")).toAbsolutePath(),
+            corpus,
+            Path.of(a.get("--work")).toAbsolutePath(),
+            Integer.parseInt(a.getOrDefault("--runs", "3")),
+            Integer.parseInt(a.getOrDefault("--memory-copies", "10")),
+            a.getOrDefault("--heap", "4g"));
+    b.run(scenarios, a.get("--command"));
+  }
+
+  private void run(List<String> scenarios, String command) throws Exception {
+    Path marker = work.resolve(".pipeline-benchmarks");
+    if (Files.isDirectory(work) && !Files.exists(marker)) {
+      try (Stream<Path> s = Files.list(work)) {
+        if (s.findAny().isPresent()) {
+          throw new IllegalArgumentException(
+              "--work "
+                  + work
+                  + " is not empty and was not made by these benchmarks; not touching it");
+        }
+      }
+    }
+    deleteTree(work);
+    Files.createDirectories(work);
+    Files.createFile(marker);
+    results.put("date", Instant.now().toString());
+    results.put("machine", Reports.machine());
+    results.put("command", command);
+    results.put("corpus", corpus.toString());
+    results.put("corpus_files", countFiles(corpus));
+    results.put("runs", runs);
+    results.put("heap", heap);
+    results.put("versions", versions());
+    results.put("git_commit", git("rev-parse", "--short", "HEAD"));
+    results.put("git_dirty", !git("status", "--porcelain", "--untracked-files=no").isBlank());
+    boolean needCold = scenarios.contains("cold") || scenarios.contains("limit");
+    if (needCold || scenarios.contains("memory")) {
+      cold();
+    }
+    if (scenarios.contains("limit")) {
+      limit();
+    }
+    if (scenarios.contains("overhead")) {
+      overhead();
+    }
+    if (scenarios.contains("peer")) {
+      peer();
+    }
+    if (scenarios.contains("memory")) {
+      memory();
+    }
+    Path raw = repo.resolve("benchmarks/results/pipeline.json");
+    Files.createDirectories(raw.getParent());
+    if (Files.exists(raw)) {
+      // keep the figures of scenarios not run this time, marked with their own date
+      JsonNode old = json.readTree(raw.toFile());
+      for (String s : ALL) {
+        if (!results.has(s) && old.has(s)) {
+          ObjectNode kept = (ObjectNode) old.get(s).deepCopy();
+          kept.put("kept_from_run_of", old.path("date").asText());
+          results.set(s, kept);
+        }
+      }
+    }
+    json.writerWithDefaultPrettyPrinter().writeValue(raw.toFile(), results);
+    PipelineReport.write(results, repo.resolve("BENCHMARKS.md"));
+    System.out.println("raw figures: " + raw + "; BENCHMARKS.md: pipeline section rewritten");
+  }
+
+  private List<String> java(String... rest) {
+    List<String> cmd = new ArrayList<>(List.of("java", "-Xmx" + heap));
+    cmd.addAll(List.of(rest));
+    return cmd;
+  }
+
+  private Path workspace(String name, Path base) throws IOException {
+    Path ws = work.resolve(name);
+    deleteTree(ws);
+    Files.createDirectories(ws);
+    Files.writeString(
+        ws.resolve("config.yaml"),
+        "global:\n"
+            + "  qdrant:\n"
+            + "    collection_name: "
+            + COLLECTION
+            + "\n"
+            + "sources:\n"
+            + "  localfile:\n"
+            + "    corpus:\n"
+            + "      base_url: "
+            + json.writeValueAsString(base.toString())
+            + "\n"
+            + "      exclude_paths: [\"**/LICENSE.md\"]\n"
+            + "      file_types: [\"*.md\"]\n",
+        StandardCharsets.UTF_8);
+    return ws;
+  }
+
+  /** One cold ingest through the CLI jar: fresh workspace, embedded defaults, JFR on. */
+  private ObjectNode ingestOnce(String name, Path base, boolean profile) throws Exception {
+    Path ws = workspace(name, base);
+    List<String> cmd = java();
+    if (profile) {
+      cmd.add(
+          "-XX:StartFlightRecording=filename=" + work.resolve(name + ".jfr") + ",settings=default");
+    }
+    cmd.addAll(
+        List.of(
+            "-jar",
+            repo.resolve("runners/target/qdrant-loader.jar").toString(),
+            "--workspace",
+            ws.toString(),
+            "ingest"));
+    System.out.println("[" + name + "] " + String.join(" ", cmd));
+    ProcessProbe.Measured m = ProcessProbe.run(cmd, work.resolve(name + ".log"));
+    JsonNode summary = json.readTree(latestSummary(ws).toFile());
+    ObjectNode r = json.createObjectNode();
+    r.put("wall_seconds", m.wallSeconds());
+    r.put("peak_rss_bytes", m.peakRssBytes());
+    r.put("ingest_seconds", summary.get("seconds").asDouble());
+    r.put("documents", summary.get("documents_read").asLong());
+    r.put("chunks", summary.get("chunks").asLong());
+    r.put("points", summary.get("points_written").asLong());
+    r.put("failed_documents", summary.get("failed_documents").asLong());
+    r.set("distributions", summary.get("distributions"));
+    if (profile) {
+      r.set("profile", profileJson(work.resolve(name + ".jfr")));
+    }
+    System.out.printf(
+        Locale.ROOT,
+        "[%s] %d documents, %d chunks in %.1f s, peak RSS %d MiB%n",
+        name,
+        r.get("documents").asLong(),
+        r.get("chunks").asLong(),
+        m.wallSeconds(),
+        m.peakRssBytes() >> 20);
+    return r;
+  }
+
+  private void cold() throws Exception {
+    ArrayNode list = json.createArrayNode();
+    for (int i = 1; i <= runs; i++) {
+      list.add(ingestOnce("cold-" + i, corpus, true));
+    }
+    results.set("cold", json.createObjectNode().set("runs", list));
+  }
+
+  private void limit() throws Exception {
+    Path texts = work.resolve("chunks.jsonl");
+    ProcessProbe.run(
+        java(
+            "-cp",
+            benchJar(),
+            ChunkDump.class.getName(),
+            "--qdrant-path",
+            work.resolve("cold-" + runs + "/.qdrant-loader/qdrant").toString(),
+            "--collection",
+            COLLECTION,
+            "--out",
+            texts.toString()),
+        work.resolve("chunk-dump.log"));
+    ArrayNode list = json.createArrayNode();
+    for (int i = 1; i <= runs; i++) {
+      Path out = work.resolve("limit-" + i + ".json");
+      System.out.println("[limit-" + i + "] embedding the cold run's chunk texts");
+      ProcessProbe.Measured m =
+          ProcessProbe.run(
+              java(
+                  "-cp",
+                  benchJar(),
+                  ModelLimit.class.getName(),
+                  "--texts",
+                  texts.toString(),
+                  "--out",
+                  out.toString()),
+              work.resolve("limit-" + i + ".log"));
+      ObjectNode r = (ObjectNode) json.readTree(out.toFile());
+      r.put("peak_rss_bytes", m.peakRssBytes());
+      list.add(r);
+      System.out.printf(
+          Locale.ROOT, "[limit-%d] %.1f chunks/s%n", i, r.get("chunks_per_second").asDouble());
+    }
+    results.set("limit", json.createObjectNode().set("runs", list));
+  }
+
+  private void overhead() throws Exception {
+    ArrayNode list = json.createArrayNode();
+    for (int i = 1; i <= runs; i++) {
+      String name = "overhead-" + i;
+      Path ws = workspace(name, corpus);
+      Path out = work.resolve(name + ".json");
+      List<String> cmd = java();
+      if (i == 1) {
+        cmd.add(
+            "-XX:StartFlightRecording=filename="
+                + work.resolve(name + ".jfr")
+                + ",settings=default");
+      }
+      cmd.addAll(
+          List.of(
+              "-cp",
+              benchJar(),
+              OverheadRun.class.getName(),
+              "--workspace",
+              ws.toString(),
+              "--out",
+              out.toString()));
+      System.out.println("[" + name + "] " + String.join(" ", cmd));
+      ProcessProbe.Measured m = ProcessProbe.run(cmd, work.resolve(name + ".log"));
+      ObjectNode r = (ObjectNode) json.readTree(out.toFile());
+      r.put("wall_seconds", m.wallSeconds());
+      r.put("peak_rss_bytes", m.peakRssBytes());
+      if (i == 1) {
+        r.set("profile", profileJson(work.resolve(name + ".jfr")));
+      }
+      list.add(r);
+      System.out.printf(
+          Locale.ROOT,
+          "[%s] %d chunks in %.1f s of pipeline = %.0f chunks/s%n",
+          name,
+          r.get("chunks").asLong(),
+          r.get("pipeline_seconds").asDouble(),
+          r.get("chunks").asLong() / r.get("pipeline_seconds").asDouble());
+    }
+    results.set("overhead", json.createObjectNode().set("runs", list));
+  }
+
+  private void peer() throws Exception {
+    ArrayNode list = json.createArrayNode();
+    for (int i = 1; i <= runs; i++) {
+      String name = "peer-" + i;
+      Path dir = work.resolve(name);
+      deleteTree(dir);
+      Path out = work.resolve(name + ".json");
+      List<String> cmd =
+          java(
+              "-cp",
+              benchJar(),
+              PeerIngest.class.getName(),
+              "--corpus",
+              corpus.toString(),
+              "--qdrant-path",
+              dir.toString(),
+              "--out",
+              out.toString());
+      System.out.println("[" + name + "] " + String.join(" ", cmd));
+      ProcessProbe.Measured m = ProcessProbe.run(cmd, work.resolve(name + ".log"));
+      ObjectNode r = (ObjectNode) json.readTree(out.toFile());
+      r.put("wall_seconds", m.wallSeconds());
+      r.put("peak_rss_bytes", m.peakRssBytes());
+      list.add(r);
+      System.out.printf(
+          Locale.ROOT,
+          "[%s] cold %.1f s, re-run %.1f s, %d segments%n",
+          name,
+          r.get("cold_seconds").asDouble(),
+          r.get("rerun_seconds").asDouble(),
+          r.get("segments").asLong());
+      deleteTree(dir);
+    }
+    results.set("peer", json.createObjectNode().set("runs", list));
+  }
+
+  private void memory() throws Exception {
+    Path big = work.resolve("corpus-x" + copies);
+    long files = 0;
+    for (int c = 1; c <= copies; c++) {
+      files += linkTree(corpus, big.resolve(String.format(Locale.ROOT, "copy-%02d", c)));
+    }
+    System.out.println("[memory] " + files + " files in " + copies + " copies under " + big);
+    ObjectNode r = json.createObjectNode();
+    r.put("copies", copies);
+    r.put("files", files);
+    r.set("run", ingestOnce("memory-x" + copies, big, true));
+    results.set("memory", r);
+    deleteTree(big);
+    deleteTree(work.resolve("memory-x" + copies));
+  }
+
+  private ObjectNode profileJson(Path jfr) throws IOException {
+    JfrSummary.Summary s = JfrSummary.read(jfr);
+    ObjectNode p = json.createObjectNode();
+    p.put("samples", s.samples());
+    ObjectNode areas = p.putObject("areas");
+    s.areas().forEach(areas::put);
+    ObjectNode methods = p.putObject("top_methods");
+    s.methods().entrySet().stream().limit(15).forEach(e -> methods.put(e.getKey(), e.getValue()));
+    return p;
+  }
+
+  private static String versions() {
+    String ort;
+    try {
+      ort = ai.onnxruntime.OrtEnvironment.getEnvironment().getVersion();
+    } catch (RuntimeException | UnsatisfiedLinkError e) {
+      ort = "unknown";
+    }
+    return String.format(
+        Locale.ROOT,
+        "Beam %s (DirectRunner), ONNX Runtime %s, model all-minilm-l6-v2-q (int8), %s, Qdrant:"
+            + " the embedded local-mode server on disk",
+        org.apache.beam.sdk.util.ReleaseInfo.getReleaseInfo().getVersion(),
+        ort,
+        new org.apache.tika.Tika().toString());
+  }
+
+  private String benchJar() {
+    return repo.resolve("benchmarks/target/benchmarks.jar").toString();
+  }
+
+  private static Path latestSummary(Path ws) throws IOException {
+    Path runsDir = ws.resolve(".qdrant-loader/runs");
+    try (Stream<Path> s = Files.list(runsDir)) {
+      return s.map(d -> d.resolve("summary.json"))
+          .filter(Files::exists)
+          .max(Comparator.naturalOrder())
+          .orElseThrow(() -> new IOException("no summary.json under " + runsDir));
+    }
+  }
+
+  /** Mirrors {@code from} under {@code to} with hard links (copies where links fail). */
+  private static long linkTree(Path from, Path to) throws IOException {
+    long[] n = {0};
+    Files.walkFileTree(
+        from,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs)
+              throws IOException {
+            Files.createDirectories(to.resolve(from.relativize(dir).toString()));
+            return FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+              throws IOException {
+            Path target = to.resolve(from.relativize(file).toString());
+            try {
+              Files.createLink(target, file);
+            } catch (IOException | UnsupportedOperationException e) {
+              Files.copy(file, target);
+            }
+            n[0]++;
+            return FileVisitResult.CONTINUE;
+          }
+        });
+    return n[0];
+  }
+
+  private static long countFiles(Path dir) throws IOException {
+    try (Stream<Path> s = Files.walk(dir)) {
+      return s.filter(Files::isRegularFile).count();
+    }
+  }
+
+  private String git(String... args) {
+    try {
+      List<String> cmd = new ArrayList<>(List.of("git", "-C", repo.toString()));
+      cmd.addAll(List.of(args));
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+      return p.waitFor() == 0 ? out : "unknown";
+    } catch (IOException | InterruptedException e) {
+      return "unknown";
+    }
+  }
+
+  static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> s = Files.walk(dir)) {
+      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+}
