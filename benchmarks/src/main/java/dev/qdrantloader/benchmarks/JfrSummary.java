@@ -55,16 +55,26 @@ final class JfrSummary {
     "Native.epollWait"
   };
 
-  record Summary(long samples, Map<String, Long> areas, Map<String, Long> methods) {}
+  /**
+   * @param maxHeapAfterGc the most heap still in use right after a collection: the live data at its
+   *     peak
+   */
+  record Summary(
+      long samples, Map<String, Long> areas, Map<String, Long> methods, long maxHeapAfterGc) {}
 
   static Summary read(Path jfr) throws IOException {
     long samples = 0;
+    long maxHeapAfterGc = 0;
     Map<String, Long> areas = new HashMap<>();
     Map<String, Long> methods = new HashMap<>();
     try (RecordingFile file = new RecordingFile(jfr)) {
       while (file.hasMoreEvents()) {
         RecordedEvent e = file.readEvent();
         String type = e.getEventType().getName();
+        if (type.equals("jdk.GCHeapSummary") && "After GC".equals(e.getString("when"))) {
+          maxHeapAfterGc = Math.max(maxHeapAfterGc, e.getLong("heapUsed"));
+          continue;
+        }
         if (!type.equals("jdk.ExecutionSample") && !type.equals("jdk.NativeMethodSample")) {
           continue;
         }
@@ -82,7 +92,7 @@ final class JfrSummary {
         areas.merge(area(frames), 1L, Long::sum);
       }
     }
-    return new Summary(samples, sorted(areas), sorted(methods));
+    return new Summary(samples, sorted(areas), sorted(methods), maxHeapAfterGc);
   }
 
   private static boolean isIdle(String method) {

@@ -195,6 +195,7 @@ public final class PipelineBenchmarks {
     ObjectNode r = json.createObjectNode();
     r.put("wall_seconds", m.wallSeconds());
     r.put("peak_rss_bytes", m.peakRssBytes());
+    r.put("cpu_seconds", m.cpuSeconds());
     r.put("ingest_seconds", summary.get("seconds").asDouble());
     r.put("documents", summary.get("documents_read").asLong());
     r.put("chunks", summary.get("chunks").asLong());
@@ -254,6 +255,7 @@ public final class PipelineBenchmarks {
               work.resolve("limit-" + i + ".log"));
       ObjectNode r = (ObjectNode) json.readTree(out.toFile());
       r.put("peak_rss_bytes", m.peakRssBytes());
+      r.put("cpu_seconds", m.cpuSeconds());
       list.add(r);
       System.out.printf(
           Locale.ROOT, "[limit-%d] %.1f chunks/s%n", i, r.get("chunks_per_second").asDouble());
@@ -288,6 +290,7 @@ public final class PipelineBenchmarks {
       ObjectNode r = (ObjectNode) json.readTree(out.toFile());
       r.put("wall_seconds", m.wallSeconds());
       r.put("peak_rss_bytes", m.peakRssBytes());
+      r.put("cpu_seconds", m.cpuSeconds());
       if (i == 1) {
         r.set("profile", profileJson(work.resolve(name + ".jfr")));
       }
@@ -326,6 +329,7 @@ public final class PipelineBenchmarks {
       ObjectNode r = (ObjectNode) json.readTree(out.toFile());
       r.put("wall_seconds", m.wallSeconds());
       r.put("peak_rss_bytes", m.peakRssBytes());
+      r.put("cpu_seconds", m.cpuSeconds());
       list.add(r);
       System.out.printf(
           Locale.ROOT,
@@ -359,6 +363,7 @@ public final class PipelineBenchmarks {
     JfrSummary.Summary s = JfrSummary.read(jfr);
     ObjectNode p = json.createObjectNode();
     p.put("samples", s.samples());
+    p.put("max_heap_after_gc_bytes", s.maxHeapAfterGc());
     ObjectNode areas = p.putObject("areas");
     s.areas().forEach(areas::put);
     ObjectNode methods = p.putObject("top_methods");

@@ -214,6 +214,16 @@ final class PipelineReport {
               PEER_RERUN_TARGET, peerRerun.median()));
     }
     if (coldRss != null && bigRss != null) {
+      long heapOne = cold.get(0).path("profile").path("max_heap_after_gc_bytes").asLong();
+      long heapBig = memory.get("run").path("profile").path("max_heap_after_gc_bytes").asLong();
+      if (heapOne > 0 && heapBig > 0) {
+        s.insert(
+            s.lastIndexOf("\n| target |"),
+            f(
+                "| memory | live heap at its peak (most heap in"
+                    + " use right after a GC, JFR), corpus x 1 (cold run 1) / x %d | %,d / %,d MiB | |\n",
+                memory.get("copies").asInt(), heapOne >> 20, heapBig >> 20));
+      }
       double ratio = bigRss.median() / coldRss.median();
       target(
           s,
@@ -236,6 +246,7 @@ final class PipelineReport {
               cores(r),
               run.get("wall_seconds").asDouble() * cores(r)));
       stages(s, run.get("distributions"), run.get("wall_seconds").asDouble() * cores(r));
+      cpu(s, run, run.get("wall_seconds").asDouble() * cores(r));
       profile(s, "cold run 1", run.path("profile"));
     }
     if (overhead.size() > 0) {
@@ -248,6 +259,7 @@ final class PipelineReport {
               cores(r),
               run.get("pipeline_seconds").asDouble() * cores(r)));
       stages(s, run.get("distributions"), run.get("pipeline_seconds").asDouble() * cores(r));
+      cpu(s, run, run.get("wall_seconds").asDouble() * cores(r));
       profile(s, "overhead run 1", run.path("profile"));
     }
     s.append(END).append('\n');
@@ -288,6 +300,18 @@ final class PipelineReport {
             "| everything else (JVM start, model load, Beam's shuffles and batching, idle) |"
                 + " %.1f | %.0f%% | |\n",
             coreSeconds - total, 100 * (coreSeconds - total) / coreSeconds));
+  }
+
+  private static void cpu(StringBuilder s, JsonNode run, double coreSecondsOfProcess) {
+    if (run.has("cpu_seconds")) {
+      s.append(
+          f(
+              "\nThe process, start to exit, used %.1f CPU core-seconds: %.0f%% of the %.1f its"
+                  + " wall time offered.\n",
+              run.get("cpu_seconds").asDouble(),
+              100 * run.get("cpu_seconds").asDouble() / coreSecondsOfProcess,
+              coreSecondsOfProcess));
+    }
   }
 
   private static void profile(StringBuilder s, String what, JsonNode p) {

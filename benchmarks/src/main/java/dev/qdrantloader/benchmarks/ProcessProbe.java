@@ -13,7 +13,10 @@ import java.util.List;
 final class ProcessProbe {
   private ProcessProbe() {}
 
-  record Measured(double wallSeconds, long peakRssBytes, Path log) {}
+  /**
+   * @param cpuSeconds user + system CPU time of the process (its last reading before exit)
+   */
+  record Measured(double wallSeconds, long peakRssBytes, double cpuSeconds, Path log) {}
 
   static Measured run(List<String> command, Path log) throws IOException, InterruptedException {
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
@@ -21,9 +24,12 @@ final class ProcessProbe {
     long t0 = System.nanoTime();
     Process p = pb.start();
     Path status = Path.of("/proc", Long.toString(p.pid()), "status");
+    Path stat = Path.of("/proc", Long.toString(p.pid()), "stat");
     long peakKb = 0;
+    long cpuTicks = 0;
     while (p.isAlive()) {
       peakKb = Math.max(peakKb, highWaterKb(status));
+      cpuTicks = Math.max(cpuTicks, cpuTicks(stat));
       Thread.sleep(20);
     }
     int exit = p.waitFor();
@@ -49,7 +55,21 @@ final class ProcessProbe {
               + status
               + " (Linux only)");
     }
-    return new Measured(wall, peakKb * 1024, log);
+    return new Measured(wall, peakKb * 1024, cpuTicks / (double) TICKS_PER_SECOND, log);
+  }
+
+  /** Linux's USER_HZ, the unit of the CPU times in /proc/PID/stat, is 100 on every platform. */
+  private static final int TICKS_PER_SECOND = 100;
+
+  /** utime + stime (fields 14 and 15 of /proc/PID/stat, counted after the command's name). */
+  private static long cpuTicks(Path stat) {
+    try {
+      String line = Files.readString(stat, StandardCharsets.US_ASCII);
+      String[] f = line.substring(line.lastIndexOf(')') + 2).split(" ");
+      return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    } catch (IOException | RuntimeException e) {
+      return 0; // the process has just exited; the last reading stands
+    }
   }
 
   private static long highWaterKb(Path status) {
