@@ -18,6 +18,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+command="./benchmarks/run.sh${*:+ $*}"
 quick=false
 scenarios="cold,limit,overhead,peer,memory,local-qdrant"
 corpus="../shared/corpus/tldr"
@@ -34,7 +35,6 @@ while [ $# -gt 0 ]; do
     *) echo "unknown option: $1 (try --help)" >&2; exit 2 ;;
   esac
 done
-command="./benchmarks/run.sh $*"
 
 mvn -B -q -Pbenchmarks -pl benchmarks -am package -DskipTests
 jar=benchmarks/target/benchmarks.jar

@@ -24,6 +24,18 @@ final class PipelineReport {
 
   private PipelineReport() {}
 
+  /** Renders the section again from a raw figures file: {@code PipelineReport <json> <md>}. */
+  public static void main(String[] args) throws IOException {
+    if (args.length != 2) {
+      System.err.println(
+          "usage: PipelineReport <benchmarks/results/pipeline.json> <BENCHMARKS.md>");
+      System.exit(2);
+    }
+    write(
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree(Path.of(args[0]).toFile()),
+        Path.of(args[1]));
+  }
+
   /** Median, min and max of one figure over a scenario's runs. */
   record Figure(double median, double min, double max, int n) {
     static Figure of(JsonNode runs, ToDoubleFunction<JsonNode> f) {
