@@ -13,6 +13,7 @@
 #   local-qdrant  JMH: the embedded Qdrant server's upsert throughput and search latency
 # --corpus      default ../shared/corpus/tldr (beside this repository)
 # --runs        runs per pipeline scenario, each in a fresh JVM (default 3)
+# --memory-copies  copies of the corpus for the memory scenario (default 10)
 # --quick       shorter JMH iterations for local-qdrant (noisier)
 # The full default run takes about an hour on 2 cores.
 set -euo pipefail
@@ -31,7 +32,7 @@ while [ $# -gt 0 ]; do
     --corpus) corpus="$2"; shift 2 ;;
     --runs) runs="$2"; shift 2 ;;
     --memory-copies) copies="$2"; shift 2 ;;
-    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
     *) echo "unknown option: $1 (try --help)" >&2; exit 2 ;;
   esac
 done

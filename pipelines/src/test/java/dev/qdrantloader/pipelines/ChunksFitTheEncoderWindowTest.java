@@ -69,6 +69,32 @@ class ChunksFitTheEncoderWindowTest {
   }
 
   @Test
+  void countingFromOneEncodingPerDocumentGivesTheSameChunksAsCountingEverySpan() throws Exception {
+    // The chunker counts whitespace-bounded spans from the document's token offsets; a counter
+    // that cannot tell offsets makes it encode every span on its own. Same chunks either way.
+    TokenCounter spanBySpan = COUNTER::countTokens;
+    String adversarial =
+        "Supercalifragilistic".repeat(300)
+            + " 数据库索引可以加速查询。".repeat(80)
+            + " émoji 🚀🚀🚀 ".repeat(60)
+            + " a.b.c/d-e_f=g;h".repeat(200);
+    List<String> texts = new ArrayList<>(List.of(adversarial));
+    for (Path doc : documents()) {
+      texts.add(Files.readString(doc, StandardCharsets.UTF_8));
+    }
+    for (String text : texts) {
+      assertEquals(
+          new MarkdownChunker(spanBySpan, OPTIONS).chunk(text),
+          new MarkdownChunker(COUNTER, OPTIONS).chunk(text),
+          text.substring(0, Math.min(60, text.length())));
+      assertEquals(
+          new TextChunker(spanBySpan, OPTIONS).chunk(text),
+          new TextChunker(COUNTER, OPTIONS).chunk(text),
+          text.substring(0, Math.min(60, text.length())));
+    }
+  }
+
+  @Test
   void adversarialTextStillFits() {
     TextChunker chunker = new TextChunker(COUNTER, OPTIONS);
     String text =

@@ -19,6 +19,8 @@ import org.apache.beam.sdk.testing.TestPipelineExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 @ExtendWith(TestPipelineExtension.class)
 class ReadDocumentsTest {
@@ -30,9 +32,11 @@ class ReadDocumentsTest {
     Files.writeString(p, content, StandardCharsets.UTF_8);
   }
 
-  @Test
-  void listsFilteredFilesReadsThemAndReportsTheOnesItCannotRead(TestPipeline pipeline)
-      throws Exception {
+  /** 0: a random key per listed file (cluster runners); 3: three keys (as on the DirectRunner). */
+  @ParameterizedTest
+  @ValueSource(ints = {0, 3})
+  void listsFilteredFilesReadsThemAndReportsTheOnesItCannotRead(
+      int spreadBuckets, TestPipeline pipeline) throws Exception {
     write("README.md", "# Readme");
     write("docs/guide.md", "# Guide");
     write("docs/notes.txt", "notes");
@@ -51,7 +55,8 @@ class ReadDocumentsTest {
             List.of("docs/archive/**"),
             List.of("*.md", "*.txt"),
             1000);
-    ReadDocuments.Result result = pipeline.apply(ReadDocuments.from(List.of(spec)));
+    ReadDocuments.Result result =
+        pipeline.apply(ReadDocuments.from(List.of(spec)).withSpreadBuckets(spreadBuckets));
 
     PAssert.that(result.files())
         .satisfies(
