@@ -358,9 +358,30 @@ public final class PipelineBenchmarks {
     r.put("copies", copies);
     r.put("files", files);
     r.set("run", ingestOnce("memory-x" + copies, big, true));
+    // Local mode keeps the collection in the JVM: how much of the live heap that is, at both sizes.
+    r.put("collection_heap_bytes_x1", collectionHeap(work.resolve("cold-1")));
+    r.put("collection_heap_bytes", collectionHeap(work.resolve("memory-x" + copies)));
     results.set("memory", r);
     deleteTree(big);
     deleteTree(work.resolve("memory-x" + copies));
+  }
+
+  private long collectionHeap(Path workspace) throws Exception {
+    Path out = work.resolve("collection-heap-" + workspace.getFileName() + ".log");
+    ProcessProbe.run(
+        java(
+            "-cp",
+            benchJar(),
+            CollectionHeap.class.getName(),
+            workspace.resolve(".qdrant-loader/qdrant").toString()),
+        out);
+    List<String> lines = Files.readAllLines(out, StandardCharsets.UTF_8);
+    for (String line : lines) {
+      if (line.matches("-?[0-9]+")) {
+        return Long.parseLong(line);
+      }
+    }
+    throw new IOException("no figure in " + out);
   }
 
   private ObjectNode profileJson(Path jfr) throws IOException {

@@ -235,6 +235,16 @@ final class PipelineReport {
                 "| memory | live heap at its peak (most heap in"
                     + " use right after a GC, JFR), corpus x 1 (cold run 1) / x %d | %,d / %,d MiB | |\n",
                 memory.get("copies").asInt(), heapOne >> 20, heapBig >> 20));
+        if (memory.has("collection_heap_bytes")) {
+          s.insert(
+              s.lastIndexOf("\n| target |"),
+              f(
+                  "| memory | of which the embedded Qdrant's collection (local mode holds every"
+                      + " point in memory), x 1 / x %d | %,d / %,d MiB | |\n",
+                  memory.get("copies").asInt(),
+                  memory.get("collection_heap_bytes_x1").asLong() >> 20,
+                  memory.get("collection_heap_bytes").asLong() >> 20));
+        }
       }
       double ratio = bigRss.median() / coldRss.median();
       target(
