@@ -38,6 +38,14 @@ public final class ModelCoders {
     return FailureCoder.INSTANCE;
   }
 
+  public static Coder<ManifestEntry> manifestEntries() {
+    return ManifestEntryCoder.INSTANCE;
+  }
+
+  public static Coder<ChangedFile> changedFiles() {
+    return ChangedFileCoder.INSTANCE;
+  }
+
   // Strings may be null in a few fields (title, mime type): -1 marks null.
   static void writeString(DataOutputStream out, String s) throws IOException {
     if (s == null) {
@@ -279,6 +287,83 @@ public final class ModelCoders {
       DataInputStream in = data(is);
       return new Failure(
           readString(in), readString(in), readString(in), readString(in), readString(in));
+    }
+  }
+
+  private static final class ManifestEntryCoder extends AtomicCoder<ManifestEntry> {
+    static final ManifestEntryCoder INSTANCE = new ManifestEntryCoder();
+
+    @Override
+    public void encode(ManifestEntry e, OutputStream os) throws IOException {
+      DataOutputStream out = data(os);
+      encodeTo(e, out);
+      out.flush();
+    }
+
+    static void encodeTo(ManifestEntry e, DataOutputStream out) throws IOException {
+      writeString(out, e.documentId());
+      writeString(out, e.projectId());
+      writeString(out, e.sourceType());
+      writeString(out, e.source());
+      writeString(out, e.path());
+      writeString(out, e.contentHash());
+      out.writeLong(e.sizeBytes());
+      out.writeLong(e.lastModifiedMillis());
+      out.writeInt(e.chunkHashes().size());
+      for (String h : e.chunkHashes()) {
+        writeString(out, h);
+      }
+      writeString(out, e.ingestedAt());
+    }
+
+    @Override
+    public ManifestEntry decode(InputStream is) throws IOException {
+      return decodeFrom(data(is));
+    }
+
+    static ManifestEntry decodeFrom(DataInputStream in) throws IOException {
+      String documentId = readString(in);
+      String projectId = readString(in);
+      String sourceType = readString(in);
+      String source = readString(in);
+      String path = readString(in);
+      String contentHash = readString(in);
+      long size = in.readLong();
+      long modified = in.readLong();
+      int n = in.readInt();
+      java.util.List<String> hashes = new java.util.ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        hashes.add(readString(in));
+      }
+      return new ManifestEntry(
+          documentId,
+          projectId,
+          sourceType,
+          source,
+          path,
+          contentHash,
+          size,
+          modified,
+          hashes,
+          readString(in));
+    }
+  }
+
+  private static final class ChangedFileCoder extends AtomicCoder<ChangedFile> {
+    static final ChangedFileCoder INSTANCE = new ChangedFileCoder();
+
+    @Override
+    public void encode(ChangedFile c, OutputStream os) throws IOException {
+      SourceFileCoder.INSTANCE.encode(c.current(), os);
+      DataOutputStream out = data(os);
+      ManifestEntryCoder.encodeTo(c.previous(), out);
+      out.flush();
+    }
+
+    @Override
+    public ChangedFile decode(InputStream is) throws IOException {
+      SourceFile current = SourceFileCoder.INSTANCE.decode(is);
+      return new ChangedFile(current, ManifestEntryCoder.decodeFrom(data(is)));
     }
   }
 }

@@ -50,5 +50,16 @@ class ModelCodersTest {
     assertArrayEquals(f.bytes(), back.bytes());
     assertEquals(f.path(), back.path());
     assertEquals(f.lastModifiedMillis(), back.lastModifiedMillis());
+
+    ManifestEntry entry =
+        new ManifestEntry(
+            "doc", "p", "localfile", "s", "ä/b.md", "ab12", 3, 9, List.of("h1", "h2"), "t");
+    CoderProperties.coderDecodeEncodeEqual(ModelCoders.manifestEntries(), entry);
+    ChangedFile changed =
+        CoderUtils.decodeFromByteArray(
+            ModelCoders.changedFiles(),
+            CoderUtils.encodeToByteArray(ModelCoders.changedFiles(), new ChangedFile(f, entry)));
+    assertArrayEquals(f.bytes(), changed.current().bytes());
+    assertEquals(entry, changed.previous());
   }
 }

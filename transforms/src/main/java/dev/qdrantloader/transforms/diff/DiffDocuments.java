@@ -1,0 +1,184 @@
+package dev.qdrantloader.transforms.diff;
+
+import dev.qdrantloader.transforms.model.ChangedFile;
+import dev.qdrantloader.transforms.model.DocumentIds;
+import dev.qdrantloader.transforms.model.ManifestEntry;
+import dev.qdrantloader.transforms.model.ModelCoders;
+import dev.qdrantloader.transforms.model.SourceFile;
+import java.util.Iterator;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.WithKeys;
+import org.apache.beam.sdk.transforms.join.CoGbkResult;
+import org.apache.beam.sdk.transforms.join.CoGroupByKey;
+import org.apache.beam.sdk.transforms.join.KeyedPCollectionTuple;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.TupleTagList;
+import org.apache.beam.sdk.values.TypeDescriptors;
+
+/**
+ * Joins the files listed and read this run with the manifest of what the collection holds, by
+ * document id, before any conversion: a file is NEW (no entry), CHANGED (its bytes' SHA-256 differs
+ * from the entry's), or UNCHANGED; an entry no listed file matches is DELETED.
+ *
+ * <p>The manifest given must cover exactly what the run listed (the same projects and sources,
+ * after any {@code --project}/{@code --source} filter): an entry outside it would be reported
+ * DELETED although its source was simply not listed.
+ *
+ * <pre>{@code
+ * DiffDocuments.Result diff = files.apply(DiffDocuments.against(manifestEntries));
+ * diff.newFiles();   // convert, chunk, embed, write
+ * diff.changed();    // the same, reusing vectors of unchanged chunk texts
+ * diff.unchanged();  // nothing to do
+ * diff.deleted();    // remove their points and entries
+ * }</pre>
+ */
+public final class DiffDocuments extends PTransform<PCollection<SourceFile>, DiffDocuments.Result> {
+  private final PCollection<ManifestEntry> manifest;
+
+  private DiffDocuments(PCollection<ManifestEntry> manifest) {
+    this.manifest = manifest;
+  }
+
+  /** Diffs against {@code manifest}, the entries of the listed scope. */
+  public static DiffDocuments against(PCollection<ManifestEntry> manifest) {
+    if (manifest == null) {
+      throw new IllegalArgumentException("manifest must not be null");
+    }
+    return new DiffDocuments(manifest);
+  }
+
+  static final TupleTag<SourceFile> NEW = new TupleTag<>() {};
+  static final TupleTag<ChangedFile> CHANGED = new TupleTag<>() {};
+  static final TupleTag<ManifestEntry> UNCHANGED = new TupleTag<>() {};
+  static final TupleTag<ManifestEntry> DELETED = new TupleTag<>() {};
+
+  private static final TupleTag<SourceFile> LISTED = new TupleTag<>() {};
+  private static final TupleTag<ManifestEntry> HELD = new TupleTag<>() {};
+
+  @Override
+  public Result expand(PCollection<SourceFile> files) {
+    PCollection<KV<String, SourceFile>> listed =
+        files
+            .apply(
+                "KeyFiles",
+                WithKeys.<String, SourceFile>of(SourceFile::documentId)
+                    .withKeyType(TypeDescriptors.strings()))
+            .setCoder(KvCoder.of(StringUtf8Coder.of(), ModelCoders.sourceFiles()));
+    PCollection<KV<String, ManifestEntry>> held =
+        manifest
+            .apply(
+                "KeyEntries",
+                WithKeys.<String, ManifestEntry>of(ManifestEntry::documentId)
+                    .withKeyType(TypeDescriptors.strings()))
+            .setCoder(KvCoder.of(StringUtf8Coder.of(), ModelCoders.manifestEntries()));
+    PCollectionTuple out =
+        KeyedPCollectionTuple.of(LISTED, listed)
+            .and(HELD, held)
+            .apply("JoinByDocumentId", CoGroupByKey.create())
+            .apply(
+                "Classify",
+                ParDo.of(new ClassifyFn())
+                    .withOutputTags(NEW, TupleTagList.of(CHANGED).and(UNCHANGED).and(DELETED)));
+    out.get(NEW).setCoder(ModelCoders.sourceFiles());
+    out.get(CHANGED).setCoder(ModelCoders.changedFiles());
+    out.get(UNCHANGED).setCoder(ModelCoders.manifestEntries());
+    out.get(DELETED).setCoder(ModelCoders.manifestEntries());
+    return new Result(out);
+  }
+
+  /** The four outcomes, each its own PCollection. */
+  public static final class Result implements org.apache.beam.sdk.values.POutput {
+    private final PCollectionTuple outputs;
+
+    Result(PCollectionTuple outputs) {
+      this.outputs = outputs;
+    }
+
+    /** Files the collection holds nothing for. */
+    public PCollection<SourceFile> newFiles() {
+      return outputs.get(NEW);
+    }
+
+    /** Files whose bytes changed, with what was ingested before. */
+    public PCollection<ChangedFile> changed() {
+      return outputs.get(CHANGED);
+    }
+
+    /** Entries of files whose bytes are as ingested: no work at all. */
+    public PCollection<ManifestEntry> unchanged() {
+      return outputs.get(UNCHANGED);
+    }
+
+    /** Entries no listed file matches any more. */
+    public PCollection<ManifestEntry> deleted() {
+      return outputs.get(DELETED);
+    }
+
+    @Override
+    public org.apache.beam.sdk.Pipeline getPipeline() {
+      return outputs.getPipeline();
+    }
+
+    @Override
+    public java.util.Map<TupleTag<?>, org.apache.beam.sdk.values.PValue> expand() {
+      return outputs.expand();
+    }
+
+    @Override
+    public void finishSpecifyingOutput(
+        String transformName,
+        org.apache.beam.sdk.values.PInput input,
+        PTransform<?, ?> transform) {}
+  }
+
+  /** One document id: the listed file (at most one) against its entry (at most one). */
+  static final class ClassifyFn extends DoFn<KV<String, CoGbkResult>, SourceFile> {
+    private final Counter newCount = Metrics.counter(DiffDocuments.class, "documents_new");
+    private final Counter changedCount = Metrics.counter(DiffDocuments.class, "documents_changed");
+    private final Counter unchangedCount =
+        Metrics.counter(DiffDocuments.class, "documents_unchanged");
+    private final Counter deletedCount = Metrics.counter(DiffDocuments.class, "documents_deleted");
+
+    @ProcessElement
+    public void process(@Element KV<String, CoGbkResult> joined, MultiOutputReceiver out) {
+      SourceFile file = single(joined.getValue().getAll(LISTED).iterator(), joined.getKey());
+      ManifestEntry entry = single(joined.getValue().getAll(HELD).iterator(), joined.getKey());
+      if (file == null) {
+        if (entry != null) {
+          deletedCount.inc();
+          out.get(DELETED).output(entry);
+        }
+      } else if (entry == null) {
+        newCount.inc();
+        out.get(NEW).output(file);
+      } else if (DocumentIds.sha256Hex(file.bytes()).equals(entry.contentHash())) {
+        unchangedCount.inc();
+        out.get(UNCHANGED).output(entry);
+      } else {
+        changedCount.inc();
+        out.get(CHANGED).output(new ChangedFile(file, entry));
+      }
+    }
+
+    /** Document ids are unique per listing and per manifest: two under one id is a bug upstream. */
+    private static <T> T single(Iterator<T> it, String documentId) {
+      if (!it.hasNext()) {
+        return null;
+      }
+      T first = it.next();
+      if (it.hasNext()) {
+        throw new IllegalStateException("two entries for document id " + documentId);
+      }
+      return first;
+    }
+  }
+}

@@ -1,0 +1,37 @@
+package dev.qdrantloader.transforms.model;
+
+import java.io.Serializable;
+import java.util.List;
+
+/**
+ * What the collection holds for one document, as the last run that wrote it recorded: enough to
+ * tell, before converting anything, whether the document changed, and which of its chunks can keep
+ * their vectors.
+ *
+ * @param documentId the document's stable id ({@link DocumentIds#documentId})
+ * @param projectId the project the document belongs to
+ * @param sourceType the source type, e.g. {@code localfile}
+ * @param source the source's name
+ * @param path the document's path within its source
+ * @param contentHash SHA-256 (hex) of the document's raw bytes: its fingerprint
+ * @param sizeBytes the raw size when it was ingested
+ * @param lastModifiedMillis the source's modification time when it was ingested (0 if unknown)
+ * @param chunkHashes SHA-256 (hex) of each chunk's text, in chunk order
+ * @param ingestedAt RFC 3339 time of the run that wrote it
+ */
+public record ManifestEntry(
+    String documentId,
+    String projectId,
+    String sourceType,
+    String source,
+    String path,
+    String contentHash,
+    long sizeBytes,
+    long lastModifiedMillis,
+    List<String> chunkHashes,
+    String ingestedAt)
+    implements Serializable {
+  public ManifestEntry {
+    chunkHashes = List.copyOf(chunkHashes);
+  }
+}

@@ -1,0 +1,126 @@
+package dev.qdrantloader.transforms.diff;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.qdrantloader.transforms.model.ChangedFile;
+import dev.qdrantloader.transforms.model.DocumentIds;
+import dev.qdrantloader.transforms.model.ManifestEntry;
+import dev.qdrantloader.transforms.model.ModelCoders;
+import dev.qdrantloader.transforms.model.SourceFile;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.metrics.MetricNameFilter;
+import org.apache.beam.sdk.metrics.MetricResult;
+import org.apache.beam.sdk.metrics.MetricsFilter;
+import org.apache.beam.sdk.testing.PAssert;
+import org.apache.beam.sdk.testing.TestPipeline;
+import org.apache.beam.sdk.testing.TestPipelineExtension;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.values.TypeDescriptors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(TestPipelineExtension.class)
+class DiffDocumentsTest {
+  static SourceFile file(String path, String content) {
+    byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
+    return new SourceFile(
+        DocumentIds.documentId("p", "localfile", "docs", path),
+        "p",
+        "localfile",
+        "docs",
+        path,
+        "file:///docs/" + path,
+        bytes.length,
+        1_000L,
+        bytes);
+  }
+
+  static ManifestEntry entry(String path, String content) {
+    byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
+    return new ManifestEntry(
+        DocumentIds.documentId("p", "localfile", "docs", path),
+        "p",
+        "localfile",
+        "docs",
+        path,
+        DocumentIds.sha256Hex(bytes),
+        bytes.length,
+        1_000L,
+        List.of(DocumentIds.sha256Hex(content)),
+        "2026-11-21T00:00:00Z");
+  }
+
+  @Test
+  void classifiesEveryListedFileAndEveryEntryExactlyOnce(TestPipeline pipeline) {
+    List<SourceFile> listed =
+        List.of(
+            file("same.md", "# Same\nunchanged text"),
+            file("edited.md", "# Edited\nnew paragraph"),
+            file("added.md", "# Added"),
+            file("touched.md", "# Touched\nsame bytes, newer mtime"));
+    List<ManifestEntry> held =
+        List.of(
+            entry("same.md", "# Same\nunchanged text"),
+            entry("edited.md", "# Edited\nold paragraph"),
+            entry("removed.md", "# Removed"),
+            entry("touched.md", "# Touched\nsame bytes, newer mtime"));
+
+    DiffDocuments.Result diff =
+        pipeline
+            .apply("Listed", Create.of(listed).withCoder(ModelCoders.sourceFiles()))
+            .apply(
+                DiffDocuments.against(
+                    pipeline.apply(
+                        "Manifest", Create.of(held).withCoder(ModelCoders.manifestEntries()))));
+
+    PAssert.that(diff.newFiles().apply("NewPaths", paths(SourceFile::path)))
+        .containsInAnyOrder("added.md");
+    PAssert.that(
+            diff.changed()
+                .apply(
+                    "ChangedPaths",
+                    MapElements.into(TypeDescriptors.strings())
+                        .via(
+                            (ChangedFile c) ->
+                                c.current().path()
+                                    + " was "
+                                    + c.previous().chunkHashes().get(0).substring(0, 8))))
+        .containsInAnyOrder(
+            "edited.md was " + DocumentIds.sha256Hex("# Edited\nold paragraph").substring(0, 8));
+    PAssert.that(diff.unchanged().apply("UnchangedPaths", paths(ManifestEntry::path)))
+        .containsInAnyOrder("same.md", "touched.md");
+    PAssert.that(diff.deleted().apply("DeletedPaths", paths(ManifestEntry::path)))
+        .containsInAnyOrder("removed.md");
+
+    PipelineResult result = pipeline.run();
+    result.waitUntilFinish();
+    Map<String, Long> counters = new TreeMap<>();
+    for (MetricResult<Long> c :
+        result
+            .metrics()
+            .queryMetrics(
+                MetricsFilter.builder()
+                    .addNameFilter(MetricNameFilter.inNamespace(DiffDocuments.class))
+                    .build())
+            .getCounters()) {
+      counters.merge(c.getName().getName(), c.getAttempted(), Long::sum);
+    }
+    assertEquals(
+        Map.of(
+            "documents_changed", 1L,
+            "documents_deleted", 1L,
+            "documents_new", 1L,
+            "documents_unchanged", 2L),
+        counters);
+  }
+
+  private static <T> MapElements<T, String> paths(
+      org.apache.beam.sdk.transforms.SerializableFunction<T, String> path) {
+    return MapElements.into(TypeDescriptors.strings()).via(path);
+  }
+}
