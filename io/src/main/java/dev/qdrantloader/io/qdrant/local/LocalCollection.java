@@ -144,9 +144,11 @@ final class LocalCollection {
         c.getVectorsConfig().hasParams()
             ? Map.of("", c.getVectorsConfig().getParams())
             : c.getVectorsConfig().getParamsMap().getMapMap();
-    if (all.isEmpty()) {
+    if (all.isEmpty() && !c.getVectorsConfig().hasParamsMap()) {
       throw QdrantErrors.invalid("Wrong input: at least one vector must be configured");
     }
+    // An empty named-vectors map is a payload-only collection, as in Qdrant ("vectors": {}):
+    // points carry no vectors, and searching it names the missing vector.
     for (Map.Entry<String, VectorParams> e : all.entrySet()) {
       VectorParams p = e.getValue();
       String label = e.getKey().isEmpty() ? "vector" : "vector `" + e.getKey() + "`";

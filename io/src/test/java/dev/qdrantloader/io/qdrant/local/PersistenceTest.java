@@ -7,25 +7,32 @@ import static io.qdrant.client.ValueFactory.value;
 import static io.qdrant.client.VectorsFactory.vectors;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.qdrant.client.QdrantClient;
 import io.qdrant.client.WithVectorsSelectorFactory;
 import io.qdrant.client.grpc.Collections.CollectionInfo;
+import io.qdrant.client.grpc.Collections.CreateCollection;
 import io.qdrant.client.grpc.Collections.Distance;
 import io.qdrant.client.grpc.Collections.PayloadSchemaType;
 import io.qdrant.client.grpc.Collections.VectorParams;
+import io.qdrant.client.grpc.Collections.VectorParamsMap;
+import io.qdrant.client.grpc.Collections.VectorsConfig;
 import io.qdrant.client.grpc.Common.Filter;
+import io.qdrant.client.grpc.Points.NamedVectors;
 import io.qdrant.client.grpc.Points.PointStruct;
 import io.qdrant.client.grpc.Points.RetrievedPoint;
 import io.qdrant.client.grpc.Points.ScrollPoints;
 import io.qdrant.client.grpc.Points.UpsertPoints;
+import io.qdrant.client.grpc.Points.Vectors;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -59,6 +66,47 @@ class PersistenceTest {
     await(
         client.createCollectionAsync(
             name, VectorParams.newBuilder().setSize(3).setDistance(Distance.Cosine).build()));
+  }
+
+  @Test
+  void aPayloadOnlyCollectionTakesPointsWithoutVectorsAndKeepsThem() throws Exception {
+    // Qdrant accepts "vectors": {} (an empty named-vectors map) for a collection of payloads only.
+    List<RetrievedPoint> before;
+    try (ServerFixture s = ServerFixture.start(dir)) {
+      await(
+          s.client.createCollectionAsync(
+              CreateCollection.newBuilder()
+                  .setCollectionName("manifest")
+                  .setVectorsConfig(
+                      VectorsConfig.newBuilder().setParamsMap(VectorParamsMap.getDefaultInstance()))
+                  .build()));
+      await(
+          s.client.upsertAsync(
+              "manifest",
+              List.of(
+                  PointStruct.newBuilder().setId(id(1)).putPayload("path", value("a.md")).build(),
+                  PointStruct.newBuilder()
+                      .setId(id(2))
+                      .setVectors(
+                          Vectors.newBuilder().setVectors(NamedVectors.getDefaultInstance()))
+                      .putPayload("path", value("b.md"))
+                      .build())));
+      assertEquals(2L, await(s.client.countAsync("manifest")));
+      // a vector where none is configured is refused, naming it, as Qdrant does
+      ExecutionException refused =
+          assertThrows(
+              ExecutionException.class,
+              () -> s.client.upsertAsync("manifest", List.of(point(3, "c", 1, 0, 0))).get());
+      assertTrue(
+          refused.getCause().getMessage().contains("Not existing vector name"),
+          refused.getCause().getMessage());
+      before = everything(s.client, "manifest");
+      assertEquals(2, before.size());
+      assertTrue(before.stream().allMatch(p -> p.getVectors().getVectors().getVectorsCount() == 0));
+    }
+    try (ServerFixture s = ServerFixture.start(dir)) {
+      assertEquals(before, everything(s.client, "manifest"));
+    }
   }
 
   @Test
