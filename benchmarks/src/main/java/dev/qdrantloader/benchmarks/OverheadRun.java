@@ -61,22 +61,7 @@ public final class OverheadRun {
       json.put("chunks", counters.getOrDefault("ChunkDocuments.chunks_emitted", 0L));
       json.put("points_written", counters.getOrDefault("QdrantIO.points_upserted", 0L));
       json.put("counters", new TreeMap<>(counters));
-      Map<String, Map<String, Long>> dists = new TreeMap<>();
-      DirectRun.distributions(result)
-          .forEach(
-              (k, d) ->
-                  dists.put(
-                      k,
-                      Map.of(
-                          "sum",
-                          d.getSum(),
-                          "count",
-                          d.getCount(),
-                          "min",
-                          d.getMin(),
-                          "max",
-                          d.getMax())));
-      json.put("distributions", dists);
+      json.put("distributions", DirectRun.distributions(result));
       new ObjectMapper()
           .writerWithDefaultPrettyPrinter()
           .writeValue(new File(a.get("--out")), json);

@@ -197,9 +197,7 @@ public final class PipelineBenchmarks {
     ProcessProbe.Measured m = ProcessProbe.run(cmd, work.resolve(name + ".log"));
     JsonNode summary = json.readTree(latestSummary(ws).toFile());
     ObjectNode r = json.createObjectNode();
-    r.put("wall_seconds", m.wallSeconds());
-    r.put("peak_rss_bytes", m.peakRssBytes());
-    r.put("cpu_seconds", m.cpuSeconds());
+    putMeasured(r, m);
     r.put("ingest_seconds", summary.get("seconds").asDouble());
     r.put("documents", summary.get("documents_read").asLong());
     r.put("chunks", summary.get("chunks").asLong());
@@ -292,9 +290,7 @@ public final class PipelineBenchmarks {
       System.out.println("[" + name + "] " + String.join(" ", cmd));
       ProcessProbe.Measured m = ProcessProbe.run(cmd, work.resolve(name + ".log"));
       ObjectNode r = (ObjectNode) json.readTree(out.toFile());
-      r.put("wall_seconds", m.wallSeconds());
-      r.put("peak_rss_bytes", m.peakRssBytes());
-      r.put("cpu_seconds", m.cpuSeconds());
+      putMeasured(r, m);
       if (i == 1) {
         r.set("profile", profileJson(work.resolve(name + ".jfr")));
       }
@@ -331,9 +327,7 @@ public final class PipelineBenchmarks {
       System.out.println("[" + name + "] " + String.join(" ", cmd));
       ProcessProbe.Measured m = ProcessProbe.run(cmd, work.resolve(name + ".log"));
       ObjectNode r = (ObjectNode) json.readTree(out.toFile());
-      r.put("wall_seconds", m.wallSeconds());
-      r.put("peak_rss_bytes", m.peakRssBytes());
-      r.put("cpu_seconds", m.cpuSeconds());
+      putMeasured(r, m);
       list.add(r);
       System.out.printf(
           Locale.ROOT,
@@ -382,6 +376,13 @@ public final class PipelineBenchmarks {
       }
     }
     throw new IOException("no figure in " + out);
+  }
+
+  /** The outside measurements of one process: wall time, peak RSS, CPU time. */
+  private static void putMeasured(ObjectNode r, ProcessProbe.Measured m) {
+    r.put("wall_seconds", m.wallSeconds());
+    r.put("peak_rss_bytes", m.peakRssBytes());
+    r.put("cpu_seconds", m.cpuSeconds());
   }
 
   private ObjectNode profileJson(Path jfr) throws IOException {

@@ -73,8 +73,11 @@ public record IngestionJob(
         batching);
   }
 
-  /** This job with the listed files spread over {@code buckets} keys (0: one per file). */
-  public IngestionJob withSpreadBuckets(int buckets) {
+  /**
+   * This job shaped for a runner: the listed files spread over {@code buckets} keys (0: one per
+   * file), and chunks gathered into embedding calls by {@code how}.
+   */
+  public IngestionJob withExecution(int buckets, EmbedChunks.Batching how) {
     return new IngestionJob(
         sources,
         conversion,
@@ -87,23 +90,6 @@ public record IngestionJob(
         ingestedAt,
         failuresPrefix,
         buckets,
-        batching);
-  }
-
-  /** This job with another way of gathering chunks into embedding calls. */
-  public IngestionJob withBatching(EmbedChunks.Batching how) {
-    return new IngestionJob(
-        sources,
-        conversion,
-        tokens,
-        chunking,
-        embedder,
-        embedBatchSize,
-        qdrant,
-        collection,
-        ingestedAt,
-        failuresPrefix,
-        spreadBuckets,
         how);
   }
 }

@@ -3,6 +3,7 @@ package dev.qdrantloader.runners.cli;
 import dev.qdrantloader.pipelines.IngestionJob;
 import dev.qdrantloader.transforms.embed.EmbedChunks;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.beam.runners.direct.DirectOptions;
@@ -32,7 +33,7 @@ public final class DirectRun {
    * embedding batches cut within those bundles (no GroupIntoBatches state per chunk).
    */
   public static IngestionJob tune(IngestionJob job) {
-    return job.withSpreadBuckets(32 * parallelism()).withBatching(EmbedChunks.Batching.BUNDLE);
+    return job.withExecution(32 * parallelism(), EmbedChunks.Batching.BUNDLE);
   }
 
   public static Pipeline create() {
@@ -59,9 +60,12 @@ public final class DirectRun {
     return out;
   }
 
-  /** Distributions by "SimpleOwnerName.name", merged over steps: sum, count, min, max. */
-  public static Map<String, DistributionResult> distributions(PipelineResult result) {
-    Map<String, DistributionResult> out = new TreeMap<>();
+  /**
+   * Distributions by "SimpleOwnerName.name", merged over steps, as {sum, count, min, max} (the form
+   * run reports write).
+   */
+  public static Map<String, Map<String, Long>> distributions(PipelineResult result) {
+    Map<String, DistributionResult> merged = new TreeMap<>();
     for (MetricResult<DistributionResult> d :
         result.metrics().queryMetrics(MetricsFilter.builder().build()).getDistributions()) {
       String namespace = d.getName().getNamespace();
@@ -72,7 +76,7 @@ public final class DirectRun {
       } catch (UnsupportedOperationException e) {
         value = d.getAttempted();
       }
-      out.merge(
+      merged.merge(
           owner + "." + d.getName().getName(),
           value,
           (a, b) ->
@@ -82,6 +86,16 @@ public final class DirectRun {
                   Math.min(a.getMin(), b.getMin()),
                   Math.max(a.getMax(), b.getMax())));
     }
+    Map<String, Map<String, Long>> out = new TreeMap<>();
+    merged.forEach(
+        (name, d) -> {
+          Map<String, Long> figures = new LinkedHashMap<>();
+          figures.put("sum", d.getSum());
+          figures.put("count", d.getCount());
+          figures.put("min", d.getMin());
+          figures.put("max", d.getMax());
+          out.put(name, figures);
+        });
     return out;
   }
 

@@ -30,7 +30,6 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
-import org.apache.beam.sdk.metrics.DistributionResult;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -97,7 +96,7 @@ final class IngestCommand implements Callable<Integer> {
               runDir.resolve("failures").toString());
       List<Failure> failures = new ArrayList<>(planned.unavailableSources());
       Map<String, Long> counters = new HashMap<>();
-      Map<String, DistributionResult> distributions = new TreeMap<>();
+      Map<String, Map<String, Long>> distributions = new TreeMap<>();
       long removed = 0;
       if (!planned.job().sources().isEmpty()) {
         Pipeline pipeline = DirectRun.create();
@@ -170,7 +169,7 @@ final class IngestCommand implements Callable<Integer> {
       String runId,
       RunSummary summary,
       Map<String, Long> counters,
-      Map<String, DistributionResult> distributions,
+      Map<String, Map<String, Long>> distributions,
       List<Failure> failures) {
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("run_id", runId);
@@ -181,21 +180,7 @@ final class IngestCommand implements Callable<Integer> {
     json.put("points_removed", summary.removed());
     json.put("failed_documents", summary.failedDocuments());
     json.put("counters", new TreeMap<>(counters));
-    Map<String, Map<String, Long>> dists = new TreeMap<>();
-    distributions.forEach(
-        (name, d) ->
-            dists.put(
-                name,
-                Map.of(
-                    "sum",
-                    d.getSum(),
-                    "count",
-                    d.getCount(),
-                    "min",
-                    d.getMin(),
-                    "max",
-                    d.getMax())));
-    json.put("distributions", dists);
+    json.put("distributions", distributions);
     List<String> failureLines = new ArrayList<>();
     for (Failure f : failures) {
       failureLines.add(IngestionPipeline.json(f));
