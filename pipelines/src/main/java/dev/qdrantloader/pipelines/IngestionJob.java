@@ -3,6 +3,7 @@ package dev.qdrantloader.pipelines;
 import dev.qdrantloader.io.convert.ConversionLimits;
 import dev.qdrantloader.io.localfile.LocalFileSpec;
 import dev.qdrantloader.io.qdrant.QdrantConnection;
+import dev.qdrantloader.io.qdrant.SourceScope;
 import dev.qdrantloader.transforms.chunk.ChunkingOptions;
 import dev.qdrantloader.transforms.chunk.TokenCounterFactory;
 import dev.qdrantloader.transforms.embed.EmbedChunks;
@@ -30,6 +31,10 @@ import java.util.List;
  *     file its own random key (the most parallelism, for cluster runners); a small multiple of the
  *     cores suits the DirectRunner, which pays a fixed cost per bundle and makes one per key
  * @param batching how chunks are gathered into embedding calls
+ * @param force convert, embed and write every listed document even when its bytes are as ingested
+ *     (no vectors reused)
+ * @param sweep after the run, remove points of the listed sources whose document has no manifest
+ *     entry (orphans of an interrupted run or of a collection older than its manifest)
  */
 public record IngestionJob(
     List<LocalFileSpec> sources,
@@ -43,7 +48,9 @@ public record IngestionJob(
     String ingestedAt,
     String failuresPrefix,
     int spreadBuckets,
-    EmbedChunks.Batching batching)
+    EmbedChunks.Batching batching,
+    boolean force,
+    boolean sweep)
     implements Serializable {
   public IngestionJob {
     sources = List.copyOf(sources);
@@ -70,7 +77,9 @@ public record IngestionJob(
         ingestedAt,
         failuresPrefix,
         spreadBuckets,
-        batching);
+        batching,
+        force,
+        sweep);
   }
 
   /**
@@ -90,6 +99,39 @@ public record IngestionJob(
         ingestedAt,
         failuresPrefix,
         buckets,
-        how);
+        how,
+        force,
+        sweep);
+  }
+
+  /**
+   * This job with {@code force} (rewrite everything listed) and {@code sweep} (remove orphans of
+   * the listed sources after the run).
+   */
+  public IngestionJob withIncremental(boolean forceAll, boolean sweepOrphans) {
+    return new IngestionJob(
+        sources,
+        conversion,
+        tokens,
+        chunking,
+        embedder,
+        embedBatchSize,
+        qdrant,
+        collection,
+        ingestedAt,
+        failuresPrefix,
+        spreadBuckets,
+        batching,
+        forceAll,
+        sweepOrphans);
+  }
+
+  /** The sources as the manifest scopes them. */
+  public List<SourceScope> scopes() {
+    List<SourceScope> out = new java.util.ArrayList<>();
+    for (LocalFileSpec s : sources) {
+      out.add(new SourceScope(s.projectId(), LocalFileSpec.SOURCE_TYPE, s.source()));
+    }
+    return out;
   }
 }

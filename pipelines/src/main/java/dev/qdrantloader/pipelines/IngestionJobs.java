@@ -127,7 +127,9 @@ public final class IngestionJobs {
             ingestedAt,
             failuresPrefix,
             0,
-            EmbedChunks.Batching.GROUP_INTO_BATCHES);
+            EmbedChunks.Batching.GROUP_INTO_BATCHES,
+            false,
+            false);
     return new Planned(job, unavailable);
   }
 

@@ -3,23 +3,51 @@ package dev.qdrantloader.pipelines;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.qdrantloader.io.convert.ConvertDocuments;
 import dev.qdrantloader.io.localfile.ReadDocuments;
+import dev.qdrantloader.io.qdrant.CommitDocuments;
+import dev.qdrantloader.io.qdrant.DeleteDocuments;
 import dev.qdrantloader.io.qdrant.QdrantIO;
+import dev.qdrantloader.io.qdrant.ReadManifest;
+import dev.qdrantloader.io.qdrant.ReuseVectors;
+import dev.qdrantloader.io.qdrant.SweepOrphans;
 import dev.qdrantloader.transforms.chunk.ChunkDocuments;
+import dev.qdrantloader.transforms.diff.DiffDocuments;
 import dev.qdrantloader.transforms.embed.EmbedChunks;
+import dev.qdrantloader.transforms.model.ChangedFile;
+import dev.qdrantloader.transforms.model.DocumentIds;
 import dev.qdrantloader.transforms.model.Failure;
+import dev.qdrantloader.transforms.model.ManifestEntry;
+import dev.qdrantloader.transforms.model.ModelCoders;
+import dev.qdrantloader.transforms.model.SourceFile;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.io.TextIO;
+import org.apache.beam.sdk.transforms.Filter;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.transforms.Wait;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.TypeDescriptor;
 import org.apache.beam.sdk.values.TypeDescriptors;
 
 /**
- * The ingestion graph: ReadDocuments -> ConvertDocuments -> ChunkDocuments -> EmbedChunks ->
- * QdrantIO.write, with every stage's failures gathered into one file of JSON lines. Figures for the
- * run summary come from the stages' Beam metrics.
+ * The ingestion graph, incremental against the manifest kept in Qdrant:
+ *
+ * <pre>
+ * ReadDocuments -> DiffDocuments(ReadManifest) -+- NEW, CHANGED -> ConvertDocuments -> ChunkDocuments
+ *                                               |     -> ReuseVectors -> EmbedChunks (the rest)
+ *                                               |     -> QdrantIO.write -> CommitDocuments
+ *                                               +- UNCHANGED: nothing
+ *                                               +- DELETED (after the writes) -> DeleteDocuments
+ * </pre>
+ *
+ * then, when the job asks, SweepOrphans. Every stage's failures are gathered into one file of JSON
+ * lines; figures for the run summary come from the stages' Beam metrics.
  */
 public final class IngestionPipeline {
   private IngestionPipeline() {}
@@ -30,29 +58,86 @@ public final class IngestionPipeline {
         pipeline.apply(
             "ReadDocuments",
             ReadDocuments.from(job.sources()).withSpreadBuckets(job.spreadBuckets()));
+    PCollection<ManifestEntry> manifest =
+        pipeline.apply(
+            "ReadManifest", ReadManifest.of(job.qdrant(), job.collection(), job.scopes()));
+    DiffDocuments.Result diff =
+        read.files().apply("DiffDocuments", DiffDocuments.against(manifest).withForce(job.force()));
+
+    PCollection<ManifestEntry> previous =
+        diff.changed()
+            .apply(
+                "PreviousEntries",
+                MapElements.into(TypeDescriptor.of(ManifestEntry.class)).via(ChangedFile::previous))
+            .setCoder(ModelCoders.manifestEntries());
+    PCollection<SourceFile> toConvert =
+        PCollectionList.of(diff.newFiles())
+            .and(
+                diff.changed()
+                    .apply(
+                        "ChangedFiles",
+                        MapElements.into(TypeDescriptor.of(SourceFile.class))
+                            .via(ChangedFile::current))
+                    .setCoder(ModelCoders.sourceFiles()))
+            .apply("NewAndChanged", Flatten.pCollections());
+    PCollection<ManifestEntry> listed =
+        toConvert
+            .apply(
+                "ListedEntries",
+                MapElements.into(TypeDescriptor.of(ManifestEntry.class))
+                    .via(f -> ManifestEntry.listed(f, DocumentIds.sha256Hex(f.bytes()))))
+            .setCoder(ModelCoders.manifestEntries());
+
     ConvertDocuments.Result converted =
-        read.files().apply("ConvertDocuments", ConvertDocuments.with(job.conversion()));
+        toConvert.apply("ConvertDocuments", ConvertDocuments.with(job.conversion()));
     ChunkDocuments.Result chunked =
         converted
             .documents()
             .apply("ChunkDocuments", ChunkDocuments.with(job.tokens(), job.chunking()));
-    EmbedChunks.Result embedded =
+    ReuseVectors.Result reuse =
         chunked
             .chunks()
+            .apply(
+                "ReuseVectors",
+                ReuseVectors.from(job.qdrant(), job.collection(), donors(job, diff)));
+    EmbedChunks.Result embedded =
+        reuse
+            .toEmbed()
             .apply(
                 "EmbedChunks",
                 EmbedChunks.with(job.embedder())
                     .withBatchSize(job.embedBatchSize())
                     .withBatching(job.batching()));
     QdrantIO.WriteResult written =
-        embedded
-            .embedded()
+        PCollectionList.of(embedded.embedded())
+            .and(reuse.reused())
+            .apply("EmbeddedAndReused", Flatten.pCollections())
             .apply(
                 "WriteToQdrant",
                 QdrantIO.write()
                     .withConnection(job.qdrant())
                     .withCollection(job.collection())
                     .withIngestedAt(job.ingestedAt()));
+    PCollection<Void> committed =
+        written
+            .written()
+            .apply(
+                "CommitDocuments",
+                CommitDocuments.of(
+                    job.qdrant(), job.collection(), job.ingestedAt(), listed, previous));
+    // Vanished documents go once every write is durable: a renamed file's new points exist
+    // before its old ones are removed, and their vectors could be reused.
+    PCollection<Void> removed =
+        diff.deleted()
+            .apply("AfterWrites", Wait.on(written.written()))
+            .setCoder(ModelCoders.manifestEntries())
+            .apply("DeleteDocuments", DeleteDocuments.from(job.qdrant(), job.collection()));
+    if (job.sweep()) {
+      pipeline.apply(
+          "SweepOrphans",
+          SweepOrphans.of(
+              job.qdrant(), job.collection(), job.scopes(), List.of(committed, removed)));
+    }
 
     PCollectionList.of(read.failures())
         .and(converted.failures())
@@ -66,6 +151,30 @@ public final class IngestionPipeline {
         .apply(
             "WriteFailures",
             TextIO.write().to(job.failuresPrefix()).withSuffix(".jsonl").withoutSharding());
+  }
+
+  /**
+   * Whose stored vectors each converted document may reuse: its own previous points when it
+   * changed, a vanished document's when it has that one's bytes; none with {@code --force}.
+   */
+  private static PCollection<KV<String, ManifestEntry>> donors(
+      IngestionJob job, DiffDocuments.Result diff) {
+    if (job.force()) {
+      return diff.moves()
+          .apply("NoDonors", Filter.by(kv -> false))
+          .setCoder(KvCoder.of(StringUtf8Coder.of(), ModelCoders.manifestEntries()));
+    }
+    return PCollectionList.of(
+            diff.changed()
+                .apply(
+                    "OwnPrevious",
+                    MapElements.into(
+                            TypeDescriptors.kvs(
+                                TypeDescriptors.strings(), TypeDescriptor.of(ManifestEntry.class)))
+                        .via(c -> KV.of(c.current().documentId(), c.previous())))
+                .setCoder(KvCoder.of(StringUtf8Coder.of(), ModelCoders.manifestEntries())))
+        .and(diff.moves())
+        .apply("AllDonors", Flatten.pCollections());
   }
 
   private static final ObjectMapper JSON = new ObjectMapper();

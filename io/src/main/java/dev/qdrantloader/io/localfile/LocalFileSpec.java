@@ -24,6 +24,9 @@ public record LocalFileSpec(
     List<String> fileTypes,
     long maxFileSize)
     implements Serializable {
+  /** The source type of files read by {@link ReadDocuments}. */
+  public static final String SOURCE_TYPE = "localfile";
+
   public LocalFileSpec {
     includePaths = List.copyOf(includePaths);
     excludePaths = List.copyOf(excludePaths);

@@ -220,7 +220,8 @@ public final class ReadDocuments extends PTransform<PBegin, ReadDocuments.Result
       }
       listed.inc();
       String documentId =
-          DocumentIds.documentId(spec.projectId(), "localfile", spec.source(), relative);
+          DocumentIds.documentId(
+              spec.projectId(), LocalFileSpec.SOURCE_TYPE, spec.source(), relative);
       String url = full.contains("://") ? full : "file://" + full;
       long modified = file.lastModifiedMillis();
       if (modified <= 0 && !full.contains("://")) {
@@ -264,7 +265,7 @@ public final class ReadDocuments extends PTransform<PBegin, ReadDocuments.Result
               new SourceFile(
                   documentId,
                   spec.projectId(),
-                  "localfile",
+                  LocalFileSpec.SOURCE_TYPE,
                   spec.source(),
                   relative,
                   url,

@@ -115,6 +115,39 @@ public final class QdrantCollections {
     return stale;
   }
 
+  /** Deletes the points matching {@code filter} and returns once that is durable. */
+  public static void deleteWhere(
+      QdrantClient client, String collection, io.qdrant.client.grpc.Common.Filter filter) {
+    await(
+        client.deleteAsync(
+            io.qdrant.client.grpc.Points.DeletePoints.newBuilder()
+                .setCollectionName(collection)
+                .setWait(true)
+                .setPoints(
+                    io.qdrant.client.grpc.Points.PointsSelector.newBuilder().setFilter(filter))
+                .build()));
+  }
+
+  /** Deletes the points with these ids and returns once that is durable. */
+  public static void deleteIds(
+      QdrantClient client,
+      String collection,
+      java.util.List<io.qdrant.client.grpc.Common.PointId> ids) {
+    if (ids.isEmpty()) {
+      return;
+    }
+    await(
+        client.deleteAsync(
+            io.qdrant.client.grpc.Points.DeletePoints.newBuilder()
+                .setCollectionName(collection)
+                .setWait(true)
+                .setPoints(
+                    io.qdrant.client.grpc.Points.PointsSelector.newBuilder()
+                        .setPoints(
+                            io.qdrant.client.grpc.Points.PointsIdsList.newBuilder().addAllIds(ids)))
+                .build()));
+  }
+
   /** Deletes the collection if it exists. */
   public static void drop(QdrantClient client, String collection) {
     if (exists(client, collection)) {

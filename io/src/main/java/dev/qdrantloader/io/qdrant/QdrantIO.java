@@ -4,6 +4,7 @@ import dev.qdrantloader.transforms.model.EmbeddedChunk;
 import dev.qdrantloader.transforms.model.Failure;
 import dev.qdrantloader.transforms.model.ModelCoders;
 import dev.qdrantloader.transforms.model.OutputWithFailures;
+import dev.qdrantloader.transforms.model.WrittenPoint;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.qdrant.client.grpc.Points.PointStruct;
@@ -11,7 +12,6 @@ import io.qdrant.client.grpc.Points.UpsertPoints;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.Pipeline;
-import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Distribution;
 import org.apache.beam.sdk.metrics.Metrics;
@@ -26,7 +26,7 @@ import org.apache.beam.sdk.values.TupleTagList;
 
 /**
  * Beam IO for Qdrant. {@link #write()} upserts embedded chunks as points, in batches bounded by
- * count, over gRPC with {@code wait=true}; it returns the number of points written per batch and
+ * count, over gRPC with {@code wait=true}; it returns each point Qdrant acknowledged as durable and
  * the chunks that could not be written, never {@code PDone}.
  */
 public final class QdrantIO {
@@ -105,27 +105,29 @@ public final class QdrantIO {
               ParDo.of(new WriteFn(this)).withOutputTags(WRITTEN, TupleTagList.of(FAILED)));
       return new WriteResult(
           input.getPipeline(),
-          out.get(WRITTEN).setCoder(VarLongCoder.of()),
+          out.get(WRITTEN).setCoder(ModelCoders.writtenPoints()),
           out.get(FAILED).setCoder(ModelCoders.failures()));
     }
   }
 
-  static final TupleTag<Long> WRITTEN = new TupleTag<Long>() {};
+  static final TupleTag<WrittenPoint> WRITTEN = new TupleTag<WrittenPoint>() {};
   static final TupleTag<Failure> FAILED = new TupleTag<Failure>() {};
 
-  /** What a write produced: points written per batch, and failures with their reasons. */
-  public static final class WriteResult extends OutputWithFailures<Long> {
-    WriteResult(Pipeline pipeline, PCollection<Long> written, PCollection<Failure> failures) {
+  /** What a write produced: the durable points, and failures with their reasons. */
+  public static final class WriteResult extends OutputWithFailures<WrittenPoint> {
+    WriteResult(
+        Pipeline pipeline, PCollection<WrittenPoint> written, PCollection<Failure> failures) {
       super(pipeline, WRITTEN, written, FAILED, failures);
     }
 
-    public PCollection<Long> written() {
+    /** One element per point acknowledged with {@code wait=true}. */
+    public PCollection<WrittenPoint> written() {
       return output();
     }
   }
 
   /** Buffers a bundle's points and upserts them in batches; flushes in {@code @FinishBundle}. */
-  static final class WriteFn extends DoFn<EmbeddedChunk, Long> {
+  static final class WriteFn extends DoFn<EmbeddedChunk, WrittenPoint> {
     private final QdrantConnection connection;
     private final String collection;
     private final int maxBatchSize;
@@ -185,7 +187,9 @@ public final class QdrantIO {
       try {
         upsertWithRetries(batch);
         upserted.inc(batch.size());
-        out.written((long) batch.size());
+        for (EmbeddedChunk e : batch) {
+          out.written(WrittenPoint.of(e.chunk()));
+        }
       } catch (StatusRuntimeException e) {
         if (e.getStatus().getCode() == Status.Code.INVALID_ARGUMENT && batch.size() > 1) {
           int half = batch.size() / 2;
@@ -277,11 +281,11 @@ public final class QdrantIO {
         this.window = window;
       }
 
-      void written(long n) {
+      void written(WrittenPoint p) {
         if (receiver != null) {
-          receiver.get(WRITTEN).output(n);
+          receiver.get(WRITTEN).output(p);
         } else {
-          context.output(WRITTEN, n, window.maxTimestamp(), window);
+          context.output(WRITTEN, p, window.maxTimestamp(), window);
         }
       }
 

@@ -34,6 +34,12 @@ import java.util.Map;
  * mode.
  */
 public final class QdrantManifest {
+  /**
+   * What a point of the companion collection is: a document entry, or a run ({@link RunHistory}).
+   */
+  static final String KIND = "kind";
+
+  static final String KIND_DOCUMENT = "document";
   static final String PATH = "path";
   static final String SIZE_BYTES = "size_bytes";
   static final String LAST_MODIFIED = "last_modified_millis";
@@ -41,7 +47,7 @@ public final class QdrantManifest {
 
   /** Keys the manifest is read by. */
   static final List<String> INDEXED_KEYS =
-      List.of(PointPayloads.PROJECT_ID, PointPayloads.SOURCE_TYPE, PointPayloads.SOURCE);
+      List.of(KIND, PointPayloads.PROJECT_ID, PointPayloads.SOURCE_TYPE, PointPayloads.SOURCE);
 
   private QdrantManifest() {}
 
@@ -80,6 +86,7 @@ public final class QdrantManifest {
       QdrantClient client, String collection, String projectId, String sourceType, String source) {
     Filter scope =
         Filter.newBuilder()
+            .addMust(matchKeyword(KIND, KIND_DOCUMENT))
             .addMust(matchKeyword(PointPayloads.PROJECT_ID, projectId))
             .addMust(matchKeyword(PointPayloads.SOURCE_TYPE, sourceType))
             .addMust(matchKeyword(PointPayloads.SOURCE, source))
@@ -127,7 +134,21 @@ public final class QdrantManifest {
     for (String id : documentIds) {
       ids.add(PointIdFactory.id(java.util.UUID.fromString(id)));
     }
-    await(client.deleteAsync(collectionFor(collection), ids));
+    QdrantCollections.deleteIds(client, collectionFor(collection), ids);
+  }
+
+  /** How many document entries the manifest holds. */
+  public static long documents(QdrantClient client, String collection) {
+    return await(
+        client.countAsync(
+            collectionFor(collection),
+            Filter.newBuilder().addMust(matchKeyword(KIND, KIND_DOCUMENT)).build(),
+            true));
+  }
+
+  /** Deletes the manifest collection (entries and run history) if it exists. */
+  public static void drop(QdrantClient client, String collection) {
+    QdrantCollections.drop(client, collectionFor(collection));
   }
 
   static PointStruct point(ManifestEntry e) {
@@ -138,6 +159,7 @@ public final class QdrantManifest {
     return PointStruct.newBuilder()
         .setId(PointIdFactory.id(java.util.UUID.fromString(e.documentId())))
         .setVectors(Vectors.newBuilder().setVectors(NamedVectors.getDefaultInstance()))
+        .putPayload(KIND, value(KIND_DOCUMENT))
         .putPayload(PointPayloads.DOCUMENT_ID, value(e.documentId()))
         .putPayload(PointPayloads.PROJECT_ID, value(e.projectId()))
         .putPayload(PointPayloads.SOURCE_TYPE, value(e.sourceType()))

@@ -20,8 +20,8 @@ import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.testing.TestPipelineExtension;
+import org.apache.beam.sdk.transforms.Count;
 import org.apache.beam.sdk.transforms.Create;
-import org.apache.beam.sdk.transforms.Sum;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -83,7 +83,7 @@ class QdrantIOWriteTest {
                     .withCollection("docs")
                     .withMaxBatchSize(100)
                     .withIngestedAt("2026-11-22T00:00:00Z"));
-    PAssert.that(result.written().apply(Sum.longsGlobally())).containsInAnyOrder(700L);
+    PAssert.that(result.written().apply(Count.globally())).containsInAnyOrder(700L);
     PAssert.that(result.failures()).empty();
     pipeline.run().waitUntilFinish();
 
@@ -164,7 +164,7 @@ class QdrantIOWriteTest {
         pipeline
             .apply(Create.of(input).withCoder(SerializableCoder.of(EmbeddedChunk.class)))
             .apply(QdrantIO.write().withConnection(connection).withCollection("docs"));
-    PAssert.that(result.written().apply(Sum.longsGlobally())).containsInAnyOrder(40L);
+    PAssert.that(result.written().apply(Count.globally())).containsInAnyOrder(40L);
     PAssert.that(result.failures())
         .satisfies(
             failures -> {

@@ -2,13 +2,13 @@ package dev.qdrantloader.runners.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.qdrantloader.io.embedding.LocalModel;
-import dev.qdrantloader.io.localfile.LocalFileSpec;
 import dev.qdrantloader.io.qdrant.QdrantCollections;
+import dev.qdrantloader.io.qdrant.QdrantManifest;
+import dev.qdrantloader.io.qdrant.RunHistory;
 import dev.qdrantloader.pipelines.IngestionJob;
 import dev.qdrantloader.pipelines.IngestionJobs;
 import dev.qdrantloader.pipelines.IngestionPipeline;
 import dev.qdrantloader.pipelines.config.IngestionConfig;
-import dev.qdrantloader.transforms.model.DocumentIds;
 import dev.qdrantloader.transforms.model.Failure;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -21,11 +21,9 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.apache.beam.sdk.Pipeline;
@@ -41,9 +39,14 @@ import picocli.CommandLine.Spec;
     name = "ingest",
     mixinStandardHelpOptions = true,
     description = {
-      "Reads, converts, chunks and embeds the workspace's documents and writes them to Qdrant.",
-      "Creates the collection first if it does not exist. Exit status 1 when some documents"
-          + " failed (they are listed; the others are written)."
+      "Brings the collection in step with the workspace's sources: new and changed documents"
+          + " are converted, chunked, embedded (reusing the vectors of unchanged chunk texts)"
+          + " and written; unchanged ones are skipped before any conversion; vanished ones are"
+          + " removed. A filtered run (--project, --source-type, --source) removes nothing"
+          + " outside its filter.",
+      "Creates the collection and its manifest first if they do not exist. Exit status 1 when"
+          + " some documents failed (they are listed and keep what the collection had; the"
+          + " others are written)."
     })
 final class IngestCommand implements Callable<Integer> {
   @ParentCommand QdrantLoaderCli parent;
@@ -64,8 +67,9 @@ final class IngestCommand implements Callable<Integer> {
   @Option(
       names = "--force",
       description =
-          "Re-convert, re-embed and rewrite every document. (Every ingest does this until"
-              + " incremental ingestion lands; the flag is accepted for scripts.)")
+          "Re-convert, re-embed and rewrite every listed document, even unchanged ones, and"
+              + " remove points no manifest entry accounts for. Without it only new and changed"
+              + " documents are processed.")
   boolean force;
 
   @Override
@@ -85,28 +89,65 @@ final class IngestCommand implements Callable<Integer> {
       throw new UncheckedIOException("cannot create " + runDir, e);
     }
     try (QdrantTarget target = QdrantTarget.open(config)) {
-      if (QdrantCollections.ensure(target.client(), collection, model.dimension(), model.id())) {
+      boolean sweep = force;
+      boolean created =
+          QdrantCollections.ensure(target.client(), collection, model.dimension(), model.id());
+      if (created) {
         out.println("Created collection `" + collection + "` (" + target.description() + ")");
+        if (QdrantCollections.exists(target.client(), QdrantManifest.collectionFor(collection))
+            && QdrantManifest.documents(target.client(), collection) > 0) {
+          // The collection was deleted behind our back: its manifest describes points that are
+          // gone, so every document must be written again.
+          QdrantManifest.drop(target.client(), collection);
+          out.println(
+              "The manifest `"
+                  + QdrantManifest.collectionFor(collection)
+                  + "` described a collection that no longer exists: it was reset");
+        }
       }
+      if (QdrantManifest.ensure(target.client(), collection) && !created) {
+        sweep = true; // points written before the manifest existed: orphans are possible
+      }
+      List<RunHistory.Run> unfinished = RunHistory.unfinished(target.client(), collection);
+      if (!unfinished.isEmpty()) {
+        out.println(
+            "An earlier run did not finish ("
+                + unfinished.get(0).runId()
+                + (unfinished.size() > 1 ? " and " + (unfinished.size() - 1) + " more" : "")
+                + "): this run also removes points it may have left behind");
+        sweep = true;
+      }
+      String scope = scopeDescription();
+      RunHistory.started(target.client(), collection, runId, started.toString(), scope);
       IngestionJobs.Planned planned =
           IngestionJobs.plan(
               config,
               target.connection(),
               started.toString(),
               runDir.resolve("failures").toString());
+      IngestionJob job = planned.job().withIncremental(force, sweep);
       List<Failure> failures = new ArrayList<>(planned.unavailableSources());
       Map<String, Long> counters = new HashMap<>();
       Map<String, Map<String, Long>> distributions = new TreeMap<>();
-      long removed = 0;
-      if (!planned.job().sources().isEmpty()) {
+      if (!job.sources().isEmpty()) {
         Pipeline pipeline = DirectRun.create();
-        IngestionPipeline.buildPipeline(pipeline, DirectRun.tune(planned.job()));
+        IngestionPipeline.buildPipeline(pipeline, DirectRun.tune(job));
         PipelineResult result;
         try {
           result = pipeline.run();
           result.waitUntilFinish();
         } catch (RuntimeException e) {
           Throwable cause = e.getCause() != null ? e.getCause() : e;
+          RunHistory.ended(
+              target.client(),
+              collection,
+              new RunHistory.Run(
+                  runId,
+                  started.toString(),
+                  Instant.now().toString(),
+                  RunHistory.FAILED,
+                  scope,
+                  Map.of()));
           spec.commandLine()
               .getErr()
               .println(
@@ -114,50 +155,54 @@ final class IngestCommand implements Callable<Integer> {
                       + cause.getClass().getSimpleName()
                       + ": "
                       + cause.getMessage()
-                      + " (points written before the failure are kept; run ingest again)");
+                      + " (the collection keeps every document as it was before or as this run"
+                      + " completed it; run ingest again)");
           return QdrantLoaderCli.FAILED_DOCUMENTS;
         }
         counters = DirectRun.counters(result);
         distributions = DirectRun.distributions(result);
         failures.addAll(readFailures(runDir.resolve("failures.jsonl")));
-        removed = removeStalePoints(target, collection, planned.job(), failures);
       }
       double seconds = (System.nanoTime() - t0) / 1e9;
       RunSummary summary =
-          new RunSummary(counters, failures, seconds, collection, target.description(), removed);
+          new RunSummary(counters, failures, seconds, collection, target.description(), force);
       summary.print(out);
+      RunHistory.ended(
+          target.client(),
+          collection,
+          new RunHistory.Run(
+              runId,
+              started.toString(),
+              Instant.now().toString(),
+              failures.isEmpty() ? RunHistory.SUCCEEDED : RunHistory.FAILED_DOCUMENTS,
+              scope,
+              summary.outcomes()));
+      if (sweep && !unfinished.isEmpty()) {
+        RunHistory.markInterrupted(
+            target.client(), collection, unfinished, Instant.now().toString());
+      }
       writeSummaryJson(
           runDir.resolve("summary.json"), runId, summary, counters, distributions, failures);
       return failures.isEmpty() ? QdrantLoaderCli.OK : QdrantLoaderCli.FAILED_DOCUMENTS;
     }
   }
 
-  /**
-   * Each run rewrites its documents under a new {@code ingested_at}: what the run did not write
-   * (chunks of changed documents, documents gone from the source) is removed, per source, except
-   * the documents that failed this time, which keep their earlier points.
-   */
-  private static long removeStalePoints(
-      QdrantTarget target, String collection, IngestionJob job, List<Failure> failures) {
-    long removed = 0;
-    for (LocalFileSpec s : job.sources()) {
-      Set<String> keep = new HashSet<>();
-      for (Failure f : failures) {
-        if (f.projectId().equals(s.projectId()) && f.source().equals(s.source())) {
-          keep.add(DocumentIds.documentId(s.projectId(), "localfile", s.source(), f.path()));
-        }
-      }
-      removed +=
-          QdrantCollections.deleteStale(
-              target.client(),
-              collection,
-              s.projectId(),
-              "localfile",
-              s.source(),
-              job.ingestedAt(),
-              keep);
+  /** What this run covers, for the run history. */
+  private String scopeDescription() {
+    List<String> parts = new ArrayList<>();
+    if (project != null) {
+      parts.add("--project " + project);
     }
-    return removed;
+    if (sourceType != null) {
+      parts.add("--source-type " + sourceType);
+    }
+    if (source != null) {
+      parts.add("--source " + source);
+    }
+    if (force) {
+      parts.add("--force");
+    }
+    return parts.isEmpty() ? "all sources" : String.join(" ", parts);
   }
 
   /**
@@ -179,6 +224,7 @@ final class IngestCommand implements Callable<Integer> {
     json.put("points_written", summary.pointsWritten());
     json.put("points_removed", summary.removed());
     json.put("failed_documents", summary.failedDocuments());
+    json.put("outcomes", summary.outcomes());
     json.put("counters", new TreeMap<>(counters));
     json.put("distributions", distributions);
     List<String> failureLines = new ArrayList<>();

@@ -2,6 +2,7 @@ package dev.qdrantloader.runners.cli;
 
 import dev.qdrantloader.io.embedding.LocalModel;
 import dev.qdrantloader.io.qdrant.QdrantCollections;
+import dev.qdrantloader.io.qdrant.QdrantManifest;
 import dev.qdrantloader.pipelines.IngestionJobs;
 import dev.qdrantloader.pipelines.config.IngestionConfig;
 import java.io.IOException;
@@ -43,7 +44,9 @@ final class InitCommand implements Callable<Integer> {
 
   @Option(
       names = "--force",
-      description = "Delete the collection first (all its points), then create it anew.")
+      description =
+          "Delete the collection (all its points) and its manifest and run history first, then"
+              + " create them anew.")
   boolean force;
 
   @Override
@@ -69,8 +72,14 @@ final class InitCommand implements Callable<Integer> {
         QdrantCollections.drop(target.client(), collection);
         out.println("Deleted collection `" + collection + "`");
       }
+      String manifest = QdrantManifest.collectionFor(collection);
+      if (force && QdrantCollections.exists(target.client(), manifest)) {
+        QdrantManifest.drop(target.client(), collection);
+        out.println("Deleted its manifest and run history `" + manifest + "`");
+      }
       boolean created =
           QdrantCollections.ensure(target.client(), collection, model.dimension(), model.id());
+      QdrantManifest.ensure(target.client(), collection);
       out.println(
           (created ? "Created" : "Collection already exists:")
               + " `"

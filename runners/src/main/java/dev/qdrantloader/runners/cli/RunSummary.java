@@ -13,7 +13,7 @@ final class RunSummary {
   private final double seconds;
   private final String collection;
   private final String target;
-  private final long removed;
+  private final boolean forced;
 
   RunSummary(
       Map<String, Long> counters,
@@ -21,8 +21,8 @@ final class RunSummary {
       double seconds,
       String collection,
       String target,
-      long removed) {
-    this.removed = removed;
+      boolean forced) {
+    this.forced = forced;
     this.counters = counters;
     this.failures = failures;
     this.seconds = seconds;
@@ -50,8 +50,37 @@ final class RunSummary {
     return seconds;
   }
 
+  /** Points removed: stale chunks of changed documents, vanished documents, orphans. */
   long removed() {
-    return removed;
+    return get("CommitDocuments.points_removed")
+        + get("DeleteDocuments.points_removed")
+        + get("SweepOrphans.points_removed");
+  }
+
+  long embeddingsComputed() {
+    return get("EmbedChunks.embeddings_computed");
+  }
+
+  long embeddingsReused() {
+    return get("ReuseVectors.embeddings_reused");
+  }
+
+  /** Documents and points per outcome, as the run history records them. */
+  Map<String, Long> outcomes() {
+    Map<String, Long> m = new java.util.LinkedHashMap<>();
+    m.put("new", get("DiffDocuments.documents_new"));
+    m.put("changed", get("DiffDocuments.documents_changed"));
+    m.put("unchanged", get("DiffDocuments.documents_unchanged"));
+    m.put("deleted", get("DiffDocuments.documents_deleted"));
+    m.put("moved", get("DiffDocuments.documents_moved"));
+    m.put("failed", failedDocuments());
+    m.put("committed", get("CommitDocuments.documents_committed"));
+    m.put("embeddings_computed", embeddingsComputed());
+    m.put("embeddings_reused", embeddingsReused());
+    m.put("points_written", pointsWritten());
+    m.put("points_removed", removed());
+    m.put("orphan_documents", get("SweepOrphans.orphan_documents"));
+    return m;
   }
 
   long failedDocuments() {
@@ -72,26 +101,49 @@ final class RunSummary {
     out.printf(Locale.ROOT, "Ingest finished in %.1f s%n", seconds);
     out.printf(
         Locale.ROOT,
-        "  documents  %d listed, %d read, %d converted, %d failed%n",
+        "  documents  %d listed: %d new, %d changed, %d unchanged%s, %d deleted; %d failed%n",
         listed,
+        get("DiffDocuments.documents_new"),
+        get("DiffDocuments.documents_changed"),
+        get("DiffDocuments.documents_unchanged"),
+        forced ? " (rewritten: --force)" : "",
+        get("DiffDocuments.documents_deleted"),
+        failedDocs);
+    long moved = get("DiffDocuments.documents_moved");
+    if (moved > 0) {
+      out.printf(
+          Locale.ROOT, "             (%d of the new ones are renamed or moved files)%n", moved);
+    }
+    out.printf(
+        Locale.ROOT,
+        "  work       %d read, %d converted, %d chunks: %d embedded, %d vectors reused%n",
         documentsRead(),
         converted,
-        failedDocs);
-    out.printf(
-        Locale.ROOT,
-        "  chunks     %d (embedded %d)%n",
         chunks(),
-        get("EmbedChunks.embeddings_computed"));
+        embeddingsComputed(),
+        embeddingsReused());
     out.printf(
         Locale.ROOT,
-        "  points     %d written to collection `%s` (%s)%n",
+        "  points     %d written, %d removed, collection `%s` (%s)%n",
         pointsWritten(),
+        removed(),
         collection,
         target);
-    out.printf(
-        Locale.ROOT,
-        "  removed    %d stale points (chunks of changed or vanished documents)%n",
-        removed);
+    long orphans = get("SweepOrphans.orphan_documents");
+    if (orphans > 0) {
+      out.printf(
+          Locale.ROOT,
+          "             (%d documents without a manifest entry were removed as orphans)%n",
+          orphans);
+    }
+    long incomplete = get("CommitDocuments.documents_incomplete");
+    if (incomplete > 0) {
+      out.printf(
+          Locale.ROOT,
+          "             (%d documents were not completely written: they keep their earlier"
+              + " points and are tried again next run)%n",
+          incomplete);
+    }
     out.printf(
         Locale.ROOT,
         "  speed      %.1f documents/s, %.1f chunks/s%n",

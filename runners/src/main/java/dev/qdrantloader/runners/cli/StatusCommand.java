@@ -5,11 +5,15 @@ import static io.qdrant.client.ConditionFactory.matchKeyword;
 
 import dev.qdrantloader.io.qdrant.PointPayloads;
 import dev.qdrantloader.io.qdrant.QdrantCollections;
+import dev.qdrantloader.io.qdrant.QdrantManifest;
+import dev.qdrantloader.io.qdrant.RunHistory;
 import dev.qdrantloader.pipelines.config.IngestionConfig;
 import dev.qdrantloader.pipelines.config.ProjectConfig;
 import io.qdrant.client.QdrantClient;
 import io.qdrant.client.grpc.Common.Filter;
 import java.io.PrintWriter;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
@@ -21,7 +25,9 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "status",
     mixinStandardHelpOptions = true,
-    description = "Shows the collection, its point count, and documents per project.")
+    description =
+        "Shows the collection, its point count, documents per project, the manifest and the"
+            + " latest runs.")
 final class StatusCommand implements Callable<Integer> {
   @ParentCommand QdrantLoaderCli parent;
   @Spec CommandSpec spec;
@@ -52,7 +58,56 @@ final class StatusCommand implements Callable<Integer> {
         long documents = client.countAsync(collection, firstChunks, true).get(1, TimeUnit.MINUTES);
         out.printf("%-24s %10d %10d%n", p.id(), documents, projectPoints);
       }
+      if (QdrantCollections.exists(client, QdrantManifest.collectionFor(collection))) {
+        out.println(
+            "Manifest    `"
+                + QdrantManifest.collectionFor(collection)
+                + "`: "
+                + QdrantManifest.documents(client, collection)
+                + " documents");
+        List<RunHistory.Run> runs = RunHistory.all(client, collection);
+        out.println(
+            "Runs        " + runs.size() + " recorded" + (runs.isEmpty() ? "" : ", latest:"));
+        for (RunHistory.Run r : runs.subList(0, Math.min(runs.size(), 5))) {
+          out.println("  " + describe(r));
+        }
+      }
     }
     return QdrantLoaderCli.OK;
+  }
+
+  /** One line per run: when, how long, status, scope and what it did. */
+  static String describe(RunHistory.Run r) {
+    StringBuilder b = new StringBuilder();
+    b.append(r.startedAt()).append("  ").append(r.status());
+    if (!r.endedAt().isEmpty()) {
+      try {
+        double secs =
+            java.time.Duration.between(
+                        java.time.Instant.parse(r.startedAt()),
+                        java.time.Instant.parse(r.endedAt()))
+                    .toMillis()
+                / 1000.0;
+        b.append(String.format(java.util.Locale.ROOT, " in %.1f s", secs));
+      } catch (java.time.format.DateTimeParseException e) {
+        b.append(" (end ").append(r.endedAt()).append(')');
+      }
+    }
+    b.append("  [").append(r.scope()).append(']');
+    Map<String, Long> c = r.counts();
+    if (!c.isEmpty()) {
+      b.append(
+          String.format(
+              java.util.Locale.ROOT,
+              "  new %d, changed %d, unchanged %d, deleted %d, failed %d; embedded %d, reused %d",
+              c.getOrDefault("new", 0L),
+              c.getOrDefault("changed", 0L),
+              c.getOrDefault("unchanged", 0L),
+              c.getOrDefault("deleted", 0L),
+              c.getOrDefault("failed", 0L),
+              c.getOrDefault("embeddings_computed", 0L),
+              c.getOrDefault("embeddings_reused", 0L)));
+    }
+    return b.toString();
   }
 }

@@ -108,10 +108,13 @@ class CliEndToEndTest {
 
     Run ingest = cli("ingest");
     assertEquals(0, ingest.code(), ingest.out() + ingest.err());
-    assertTrue(ingest.out().contains("3 listed, 3 read, 3 converted, 0 failed"), ingest.out());
+    assertTrue(
+        ingest.out().contains("3 listed: 3 new, 0 changed, 0 unchanged, 0 deleted; 0 failed"),
+        ingest.out());
+    assertTrue(ingest.out().contains("3 read, 3 converted"), ingest.out());
     Map<String, String> first = pointsByIdToContent();
     assertTrue(first.size() >= 3, first.toString());
-    assertTrue(ingest.out().contains(first.size() + " written to collection `e2e`"), ingest.out());
+    assertTrue(ingest.out().contains(first.size() + " written, 0 removed"), ingest.out());
 
     Run status = cli("status");
     assertEquals(0, status.code(), status.err());
@@ -124,10 +127,19 @@ class CliEndToEndTest {
     assertTrue(firstHit.contains("(tar.md)"), search.out());
     assertTrue(search.out().contains("tar xf"), search.out());
 
-    // a second ingest rewrites the same points: same ids, same contents, nothing added
+    // a second ingest finds nothing to do and leaves the points as they are
     Run again = cli("ingest");
     assertEquals(0, again.code(), again.out() + again.err());
+    assertTrue(again.out().contains("3 listed: 0 new, 0 changed, 3 unchanged"), again.out());
+    assertTrue(again.out().contains("3 read, 0 converted, 0 chunks: 0 embedded"), again.out());
+    assertTrue(again.out().contains("0 written, 0 removed"), again.out());
     assertEquals(first, pointsByIdToContent());
+
+    Run history = cli("status");
+    assertTrue(history.out().contains("Manifest    `e2e_manifest`: 3 documents"), history.out());
+    assertTrue(history.out().contains("Runs        2 recorded"), history.out());
+    assertTrue(history.out().contains("succeeded"), history.out());
+    assertTrue(history.out().contains("new 0, changed 0, unchanged 3"), history.out());
   }
 
   @Test
@@ -144,7 +156,9 @@ class CliEndToEndTest {
     Files.write(ws.resolve("docs/keep.md"), new byte[] {0, 0, 0, 1, 2, 3});
     Run again = cli("ingest");
     assertEquals(1, again.code(), again.out());
-    assertTrue(again.out().contains("stale points"), again.out());
+    assertTrue(
+        again.out().contains("3 listed: 0 new, 2 changed, 1 unchanged, 1 deleted; 1 failed"),
+        again.out());
 
     Map<String, String> after = pointsByIdToContent();
     assertFalse(
@@ -161,7 +175,9 @@ class CliEndToEndTest {
     Files.write(ws.resolve("docs/binary.md"), new byte[] {0, 1, 2, 3, 0, 0, 7, 8});
     Run ingest = cli("ingest");
     assertEquals(1, ingest.code(), ingest.out() + ingest.err());
-    assertTrue(ingest.out().contains("5 listed, 5 read, 3 converted, 2 failed"), ingest.out());
+    assertTrue(ingest.out().contains("5 listed: 5 new"), ingest.out());
+    assertTrue(ingest.out().contains("; 2 failed"), ingest.out());
+    assertTrue(ingest.out().contains("5 read, 3 converted"), ingest.out());
     assertTrue(ingest.out().contains("Failures (2):"), ingest.out());
     assertTrue(ingest.out().contains("handbook/notes: broken.pdf"), ingest.out());
     assertTrue(ingest.out().contains("handbook/notes: binary.md"), ingest.out());

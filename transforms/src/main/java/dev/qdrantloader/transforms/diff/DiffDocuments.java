@@ -11,6 +11,7 @@ import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.WithKeys;
@@ -43,9 +44,11 @@ import org.apache.beam.sdk.values.TypeDescriptors;
  */
 public final class DiffDocuments extends PTransform<PCollection<SourceFile>, DiffDocuments.Result> {
   private final PCollection<ManifestEntry> manifest;
+  private final boolean force;
 
-  private DiffDocuments(PCollection<ManifestEntry> manifest) {
+  private DiffDocuments(PCollection<ManifestEntry> manifest, boolean force) {
     this.manifest = manifest;
+    this.force = force;
   }
 
   /** Diffs against {@code manifest}, the entries of the listed scope. */
@@ -53,7 +56,16 @@ public final class DiffDocuments extends PTransform<PCollection<SourceFile>, Dif
     if (manifest == null) {
       throw new IllegalArgumentException("manifest must not be null");
     }
-    return new DiffDocuments(manifest);
+    return new DiffDocuments(manifest, false);
+  }
+
+  /**
+   * With {@code force}, files whose bytes are as ingested still come out as CHANGED, so that
+   * everything listed is converted and written again ({@code ingest --force}); they are counted as
+   * {@code documents_unchanged} and {@code documents_forced}. NEW and DELETED are as without it.
+   */
+  public DiffDocuments withForce(boolean force) {
+    return new DiffDocuments(manifest, force);
   }
 
   static final TupleTag<SourceFile> NEW = new TupleTag<>() {};
@@ -61,6 +73,7 @@ public final class DiffDocuments extends PTransform<PCollection<SourceFile>, Dif
   static final TupleTag<ManifestEntry> UNCHANGED = new TupleTag<>() {};
   static final TupleTag<ManifestEntry> DELETED = new TupleTag<>() {};
 
+  private static final TupleTag<KV<String, ManifestEntry>> MOVES = new TupleTag<>() {};
   private static final TupleTag<SourceFile> LISTED = new TupleTag<>() {};
   private static final TupleTag<ManifestEntry> HELD = new TupleTag<>() {};
 
@@ -86,21 +99,82 @@ public final class DiffDocuments extends PTransform<PCollection<SourceFile>, Dif
             .apply("JoinByDocumentId", CoGroupByKey.create())
             .apply(
                 "Classify",
-                ParDo.of(new ClassifyFn())
+                ParDo.of(new ClassifyFn(force))
                     .withOutputTags(NEW, TupleTagList.of(CHANGED).and(UNCHANGED).and(DELETED)));
     out.get(NEW).setCoder(ModelCoders.sourceFiles());
     out.get(CHANGED).setCoder(ModelCoders.changedFiles());
     out.get(UNCHANGED).setCoder(ModelCoders.manifestEntries());
     out.get(DELETED).setCoder(ModelCoders.manifestEntries());
-    return new Result(out);
+    return new Result(out, moves(out.get(NEW), out.get(DELETED)));
+  }
+
+  private static final TupleTag<String> ARRIVED = new TupleTag<>() {};
+  private static final TupleTag<ManifestEntry> LEFT = new TupleTag<>() {};
+
+  /** NEW files whose bytes equal a DELETED entry's: renames and moves, by content hash. */
+  private static PCollection<KV<String, ManifestEntry>> moves(
+      PCollection<SourceFile> arrived, PCollection<ManifestEntry> left) {
+    PCollection<KV<String, String>> arrivedByHash =
+        arrived
+            .apply(
+                "NewByHash",
+                MapElements.into(
+                        TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.strings()))
+                    .via(f -> KV.of(DocumentIds.sha256Hex(f.bytes()), f.documentId())))
+            .setCoder(KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of()));
+    PCollection<KV<String, ManifestEntry>> leftByHash =
+        left.apply(
+                "DeletedByHash",
+                WithKeys.<String, ManifestEntry>of(ManifestEntry::contentHash)
+                    .withKeyType(TypeDescriptors.strings()))
+            .setCoder(KvCoder.of(StringUtf8Coder.of(), ModelCoders.manifestEntries()));
+    return KeyedPCollectionTuple.of(ARRIVED, arrivedByHash)
+        .and(LEFT, leftByHash)
+        .apply("JoinByContentHash", CoGroupByKey.create())
+        .apply("PairMoves", ParDo.of(new PairMovesFn()))
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), ModelCoders.manifestEntries()));
+  }
+
+  /** Each new document with the same bytes as a vanished one gets that one's entry. */
+  static final class PairMovesFn extends DoFn<KV<String, CoGbkResult>, KV<String, ManifestEntry>> {
+    private final Counter moved = Metrics.counter(DiffDocuments.class, "documents_moved");
+
+    @ProcessElement
+    public void process(
+        @Element KV<String, CoGbkResult> joined, OutputReceiver<KV<String, ManifestEntry>> out) {
+      ManifestEntry from = null;
+      for (ManifestEntry e : joined.getValue().getAll(LEFT)) {
+        if (from == null || e.documentId().compareTo(from.documentId()) < 0) {
+          from = e; // the same choice on every run and runner
+        }
+      }
+      if (from == null) {
+        return;
+      }
+      for (String documentId : joined.getValue().getAll(ARRIVED)) {
+        moved.inc();
+        out.output(KV.of(documentId, from));
+      }
+    }
   }
 
   /** The four outcomes, each its own PCollection. */
   public static final class Result implements org.apache.beam.sdk.values.POutput {
     private final PCollectionTuple outputs;
+    private final PCollection<KV<String, ManifestEntry>> moves;
 
-    Result(PCollectionTuple outputs) {
+    Result(PCollectionTuple outputs, PCollection<KV<String, ManifestEntry>> moves) {
       this.outputs = outputs;
+      this.moves = moves;
+    }
+
+    /**
+     * NEW files with exactly the bytes of a DELETED entry (a rename or move), keyed by the new
+     * document id, with that entry: its points hold vectors the new document can reuse. They are
+     * also in {@link #newFiles()} and {@link #deleted()}.
+     */
+    public PCollection<KV<String, ManifestEntry>> moves() {
+      return moves;
     }
 
     /** Files the collection holds nothing for. */
@@ -130,7 +204,10 @@ public final class DiffDocuments extends PTransform<PCollection<SourceFile>, Dif
 
     @Override
     public java.util.Map<TupleTag<?>, org.apache.beam.sdk.values.PValue> expand() {
-      return outputs.expand();
+      java.util.Map<TupleTag<?>, org.apache.beam.sdk.values.PValue> all =
+          new java.util.LinkedHashMap<>(outputs.expand());
+      all.put(MOVES, moves);
+      return all;
     }
 
     @Override
@@ -147,6 +224,12 @@ public final class DiffDocuments extends PTransform<PCollection<SourceFile>, Dif
     private final Counter unchangedCount =
         Metrics.counter(DiffDocuments.class, "documents_unchanged");
     private final Counter deletedCount = Metrics.counter(DiffDocuments.class, "documents_deleted");
+    private final Counter forcedCount = Metrics.counter(DiffDocuments.class, "documents_forced");
+    private final boolean force;
+
+    ClassifyFn(boolean force) {
+      this.force = force;
+    }
 
     @ProcessElement
     public void process(@Element KV<String, CoGbkResult> joined, MultiOutputReceiver out) {
@@ -162,7 +245,12 @@ public final class DiffDocuments extends PTransform<PCollection<SourceFile>, Dif
         out.get(NEW).output(file);
       } else if (DocumentIds.sha256Hex(file.bytes()).equals(entry.contentHash())) {
         unchangedCount.inc();
-        out.get(UNCHANGED).output(entry);
+        if (force) {
+          forcedCount.inc();
+          out.get(CHANGED).output(new ChangedFile(file, entry));
+        } else {
+          out.get(UNCHANGED).output(entry);
+        }
       } else {
         changedCount.inc();
         out.get(CHANGED).output(new ChangedFile(file, entry));

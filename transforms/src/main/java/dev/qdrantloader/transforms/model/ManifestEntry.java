@@ -34,4 +34,43 @@ public record ManifestEntry(
   public ManifestEntry {
     chunkHashes = List.copyOf(chunkHashes);
   }
+
+  /** The ids of the points this entry records, in chunk order. */
+  public List<String> pointIds() {
+    List<String> ids = new java.util.ArrayList<>(chunkHashes.size());
+    for (int i = 0; i < chunkHashes.size(); i++) {
+      ids.add(DocumentIds.pointId(documentId, i, chunkHashes.get(i)));
+    }
+    return ids;
+  }
+
+  /** This entry with the chunks and run of a new ingestion. */
+  public ManifestEntry withChunks(List<String> hashes, String runIngestedAt) {
+    return new ManifestEntry(
+        documentId,
+        projectId,
+        sourceType,
+        source,
+        path,
+        contentHash,
+        sizeBytes,
+        lastModifiedMillis,
+        hashes,
+        runIngestedAt);
+  }
+
+  /** The entry for a file as listed now, before it is chunked (no chunk hashes yet). */
+  public static ManifestEntry listed(SourceFile f, String contentHash) {
+    return new ManifestEntry(
+        f.documentId(),
+        f.projectId(),
+        f.sourceType(),
+        f.source(),
+        f.path(),
+        contentHash,
+        f.sizeBytes(),
+        f.lastModifiedMillis(),
+        List.of(),
+        "");
+  }
 }

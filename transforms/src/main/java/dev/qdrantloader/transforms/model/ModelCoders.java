@@ -46,6 +46,10 @@ public final class ModelCoders {
     return ChangedFileCoder.INSTANCE;
   }
 
+  public static Coder<WrittenPoint> writtenPoints() {
+    return WrittenPointCoder.INSTANCE;
+  }
+
   // Strings may be null in a few fields (title, mime type): -1 marks null.
   static void writeString(DataOutputStream out, String s) throws IOException {
     if (s == null) {
@@ -364,6 +368,26 @@ public final class ModelCoders {
     public ChangedFile decode(InputStream is) throws IOException {
       SourceFile current = SourceFileCoder.INSTANCE.decode(is);
       return new ChangedFile(current, ManifestEntryCoder.decodeFrom(data(is)));
+    }
+  }
+
+  private static final class WrittenPointCoder extends AtomicCoder<WrittenPoint> {
+    static final WrittenPointCoder INSTANCE = new WrittenPointCoder();
+
+    @Override
+    public void encode(WrittenPoint w, OutputStream os) throws IOException {
+      DataOutputStream out = data(os);
+      writeString(out, w.documentId());
+      out.writeInt(w.chunkIndex());
+      out.writeInt(w.chunkCount());
+      writeString(out, w.chunkHash());
+      out.flush();
+    }
+
+    @Override
+    public WrittenPoint decode(InputStream is) throws IOException {
+      DataInputStream in = data(is);
+      return new WrittenPoint(readString(in), in.readInt(), in.readInt(), readString(in));
     }
   }
 }

@@ -1,0 +1,179 @@
+package dev.qdrantloader.io.qdrant;
+
+import static dev.qdrantloader.io.qdrant.QdrantCollections.await;
+import static io.qdrant.client.ConditionFactory.matchKeyword;
+import static io.qdrant.client.ValueFactory.value;
+
+import dev.qdrantloader.transforms.model.DocumentIds;
+import io.qdrant.client.PointIdFactory;
+import io.qdrant.client.QdrantClient;
+import io.qdrant.client.WithPayloadSelectorFactory;
+import io.qdrant.client.grpc.Common.Filter;
+import io.qdrant.client.grpc.Common.PointId;
+import io.qdrant.client.grpc.JsonWithInt.Struct;
+import io.qdrant.client.grpc.JsonWithInt.Value;
+import io.qdrant.client.grpc.Points.NamedVectors;
+import io.qdrant.client.grpc.Points.PointStruct;
+import io.qdrant.client.grpc.Points.RetrievedPoint;
+import io.qdrant.client.grpc.Points.ScrollPoints;
+import io.qdrant.client.grpc.Points.ScrollResponse;
+import io.qdrant.client.grpc.Points.UpsertPoints;
+import io.qdrant.client.grpc.Points.Vectors;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The run history, kept beside the manifest in its companion collection (points with {@code kind =
+ * run}): when each ingest started and ended, its status, what it covered and its counts per
+ * outcome. A run that never ended (killed) stays {@code running}; the next run sees it, sweeps
+ * orphans and marks it {@code interrupted}.
+ */
+public final class RunHistory {
+  public static final String RUNNING = "running";
+  public static final String SUCCEEDED = "succeeded";
+  public static final String FAILED_DOCUMENTS = "finished with failures";
+  public static final String FAILED = "failed";
+  public static final String INTERRUPTED = "interrupted";
+
+  static final String KIND_RUN = "run";
+  static final String RUN_ID = "run_id";
+  static final String STARTED = "started_at";
+  static final String ENDED = "ended_at";
+  static final String STATUS = "status";
+  static final String SCOPE = "scope";
+  static final String COUNTS = "counts";
+
+  private RunHistory() {}
+
+  /**
+   * One run as recorded.
+   *
+   * @param runId the run's id
+   * @param startedAt RFC 3339 start
+   * @param endedAt RFC 3339 end, empty while running
+   * @param status one of the status constants
+   * @param scope what the run covered, e.g. "all sources" or the filter
+   * @param counts documents and points per outcome
+   */
+  public record Run(
+      String runId,
+      String startedAt,
+      String endedAt,
+      String status,
+      String scope,
+      Map<String, Long> counts) {
+    public Run {
+      counts = Map.copyOf(counts);
+    }
+  }
+
+  /** Records a run as started (status {@code running}), durably. */
+  public static void started(
+      QdrantClient client, String collection, String runId, String startedAt, String scope) {
+    write(client, collection, new Run(runId, startedAt, "", RUNNING, scope, Map.of()));
+  }
+
+  /** Records how a run ended, durably. */
+  public static void ended(QdrantClient client, String collection, Run run) {
+    write(client, collection, run);
+  }
+
+  /** Runs recorded, newest first. */
+  public static List<Run> all(QdrantClient client, String collection) {
+    Filter runs = Filter.newBuilder().addMust(matchKeyword(QdrantManifest.KIND, KIND_RUN)).build();
+    List<Run> out = new ArrayList<>();
+    PointId offset = null;
+    do {
+      ScrollPoints.Builder page =
+          ScrollPoints.newBuilder()
+              .setCollectionName(QdrantManifest.collectionFor(collection))
+              .setFilter(runs)
+              .setLimit(1_000)
+              .setWithPayload(WithPayloadSelectorFactory.enable(true));
+      if (offset != null) {
+        page.setOffset(offset);
+      }
+      ScrollResponse r = await(client.scrollAsync(page.build()));
+      for (RetrievedPoint p : r.getResultList()) {
+        out.add(run(p.getPayloadMap()));
+      }
+      offset = r.hasNextPageOffset() ? r.getNextPageOffset() : null;
+    } while (offset != null);
+    out.sort(Comparator.comparing(Run::startedAt).reversed());
+    return out;
+  }
+
+  /** Runs that started and never recorded an end. */
+  public static List<Run> unfinished(QdrantClient client, String collection) {
+    List<Run> out = new ArrayList<>();
+    for (Run r : all(client, collection)) {
+      if (RUNNING.equals(r.status())) {
+        out.add(r);
+      }
+    }
+    return out;
+  }
+
+  /** Marks runs that never ended as {@code interrupted}, ended at {@code at}. */
+  public static void markInterrupted(
+      QdrantClient client, String collection, List<Run> runs, String at) {
+    for (Run r : runs) {
+      write(
+          client,
+          collection,
+          new Run(r.runId(), r.startedAt(), at, INTERRUPTED, r.scope(), r.counts()));
+    }
+  }
+
+  private static void write(QdrantClient client, String collection, Run run) {
+    Struct.Builder counts = Struct.newBuilder();
+    run.counts().forEach((k, v) -> counts.putFields(k, value(v)));
+    PointStruct point =
+        PointStruct.newBuilder()
+            .setId(PointIdFactory.id(idOf(run.runId())))
+            .setVectors(Vectors.newBuilder().setVectors(NamedVectors.getDefaultInstance()))
+            .putPayload(QdrantManifest.KIND, value(KIND_RUN))
+            .putPayload(RUN_ID, value(run.runId()))
+            .putPayload(STARTED, value(run.startedAt()))
+            .putPayload(ENDED, value(run.endedAt()))
+            .putPayload(STATUS, value(run.status()))
+            .putPayload(SCOPE, value(run.scope()))
+            .putPayload(COUNTS, Value.newBuilder().setStructValue(counts).build())
+            .build();
+    await(
+        client.upsertAsync(
+            UpsertPoints.newBuilder()
+                .setCollectionName(QdrantManifest.collectionFor(collection))
+                .setWait(true)
+                .addPoints(point)
+                .build()));
+  }
+
+  private static Run run(Map<String, Value> p) {
+    Map<String, Long> counts = new LinkedHashMap<>();
+    Value c = p.get(COUNTS);
+    if (c != null && c.hasStructValue()) {
+      c.getStructValue().getFieldsMap().forEach((k, v) -> counts.put(k, v.getIntegerValue()));
+    }
+    return new Run(
+        string(p, RUN_ID),
+        string(p, STARTED),
+        string(p, ENDED),
+        string(p, STATUS),
+        string(p, SCOPE),
+        counts);
+  }
+
+  private static String string(Map<String, Value> p, String key) {
+    Value v = p.get(key);
+    return v == null ? "" : v.getStringValue();
+  }
+
+  static UUID idOf(String runId) {
+    return DocumentIds.uuid5(DocumentIds.NAMESPACE, "run:" + runId);
+  }
+}
