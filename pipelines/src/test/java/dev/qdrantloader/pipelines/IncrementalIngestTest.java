@@ -89,6 +89,7 @@ class IncrementalIngestTest {
 
   @AfterEach
   void stop() throws Exception {
+    connection.closeClient();
     server.close();
   }
 

@@ -4,13 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.qdrantloader.io.qdrant.PointPayloads;
+import dev.qdrantloader.io.qdrant.RunHistory;
 import dev.qdrantloader.io.qdrant.local.LocalQdrantServer;
+import dev.qdrantloader.transforms.model.Chunk;
+import dev.qdrantloader.transforms.model.DocumentIds;
+import dev.qdrantloader.transforms.model.EmbeddedChunk;
 import io.qdrant.client.QdrantClient;
 import io.qdrant.client.QdrantGrpcClient;
 import io.qdrant.client.grpc.Collections.Distance;
 import io.qdrant.client.grpc.Collections.VectorParams;
 import io.qdrant.client.grpc.Points.RetrievedPoint;
 import io.qdrant.client.grpc.Points.ScrollPoints;
+import io.qdrant.client.grpc.Points.UpsertPoints;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -167,6 +173,102 @@ class CliEndToEndTest {
     assertFalse(after.values().stream().anyMatch(c -> c.contains("ssh -i path/to/key")));
     // the document that failed this time keeps what it had
     assertTrue(after.values().stream().anyMatch(c -> c.contains("This page stays as it is.")));
+  }
+
+  /** Runs {@code action} with a client on the workspace's local store (no CLI running). */
+  void withStore(StoreAction action) throws Exception {
+    try (LocalQdrantServer server =
+            LocalQdrantServer.builder()
+                .port(0)
+                .dataDir(ws.resolve(".qdrant-loader/qdrant"))
+                .start();
+        QdrantClient client =
+            new QdrantClient(
+                QdrantGrpcClient.newBuilder(server.host(), server.port(), false).build())) {
+      action.run(client);
+    }
+  }
+
+  interface StoreAction {
+    void run(QdrantClient client) throws Exception;
+  }
+
+  @Test
+  void aRunAfterAnUnfinishedOneRemovesWhatItLeftBehindAndRecordsIt() throws Exception {
+    assertEquals(0, cli("ingest").code());
+    Map<String, String> clean = pointsByIdToContent();
+    // What a run killed between its upserts and its commit leaves: a run still "running" and the
+    // points of a document whose file has vanished since, without a manifest entry.
+    String orphanDoc = DocumentIds.documentId("handbook", "localfile", "notes", "draft.md");
+    withStore(
+        client -> {
+          RunHistory.started(client, "e2e", "killed-run", "2026-01-01T00:00:00Z", "all sources");
+          client
+              .upsertAsync(
+                  UpsertPoints.newBuilder()
+                      .setCollectionName("e2e")
+                      .setWait(true)
+                      .addPoints(
+                          PointPayloads.point(
+                              new EmbeddedChunk(
+                                  new Chunk(
+                                      orphanDoc,
+                                      "handbook",
+                                      "localfile",
+                                      "notes",
+                                      "draft.md",
+                                      "file:///draft.md",
+                                      "Draft",
+                                      "text/markdown",
+                                      0,
+                                      1,
+                                      "half-written draft",
+                                      List.of(),
+                                      "c",
+                                      "h",
+                                      4,
+                                      0),
+                                  new float[384]),
+                              "2026-01-01T00:00:00Z"))
+                      .build())
+              .get();
+        });
+    assertTrue(pointsByIdToContent().containsValue("half-written draft"));
+
+    Run again = cli("ingest");
+    assertEquals(0, again.code(), again.out() + again.err());
+    assertTrue(again.out().contains("An earlier run did not finish (killed-run)"), again.out());
+    assertTrue(again.out().contains("1 documents without a manifest entry"), again.out());
+    assertEquals(clean, pointsByIdToContent());
+
+    Run status = cli("status");
+    assertTrue(status.out().contains("interrupted"), status.out());
+    assertTrue(status.out().contains("Runs        3 recorded"), status.out());
+    // the interrupted run is closed: the next run does not sweep again
+    Run third = cli("ingest");
+    assertFalse(third.out().contains("did not finish"), third.out());
+  }
+
+  @Test
+  void aCollectionDeletedBehindTheLoadersBackIsWrittenAgainInFull() throws Exception {
+    assertEquals(0, cli("ingest").code());
+    Map<String, String> clean = pointsByIdToContent();
+    withStore(client -> client.deleteCollectionAsync("e2e").get());
+    Run again = cli("ingest");
+    assertEquals(0, again.code(), again.out() + again.err());
+    assertTrue(again.out().contains("it was reset"), again.out());
+    assertTrue(again.out().contains("3 listed: 3 new"), again.out());
+    assertEquals(clean, pointsByIdToContent());
+  }
+
+  @Test
+  void initForceDropsTheManifestWithTheCollection() throws Exception {
+    assertEquals(0, cli("ingest").code());
+    Run init = cli("init", "--force");
+    assertEquals(0, init.code(), init.err());
+    assertTrue(init.out().contains("Deleted its manifest and run history `e2e_manifest`"));
+    Run again = cli("ingest");
+    assertTrue(again.out().contains("3 listed: 3 new"), again.out());
   }
 
   @Test

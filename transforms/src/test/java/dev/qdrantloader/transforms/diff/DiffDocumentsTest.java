@@ -119,6 +119,65 @@ class DiffDocumentsTest {
         counters);
   }
 
+  @Test
+  void aNewFileWithTheBytesOfAVanishedOneIsAMove(TestPipeline pipeline) {
+    List<SourceFile> listed =
+        List.of(file("renamed.md", "# Page\nbody"), file("copy-of-other.md", "# Other"));
+    List<ManifestEntry> held =
+        List.of(
+            entry("page.md", "# Page\nbody"),
+            entry("other.md", "# Other"),
+            entry("gone.md", "# Gone"));
+    DiffDocuments.Result diff =
+        pipeline
+            .apply("Listed", Create.of(listed).withCoder(ModelCoders.sourceFiles()))
+            .apply(
+                DiffDocuments.against(
+                    pipeline.apply(
+                        "Manifest", Create.of(held).withCoder(ModelCoders.manifestEntries()))));
+    PAssert.that(
+            diff.moves()
+                .apply(
+                    "MovePaths",
+                    MapElements.into(TypeDescriptors.strings())
+                        .via(kv -> kv.getKey() + " from " + kv.getValue().path())))
+        .containsInAnyOrder(
+            DocumentIds.documentId("p", "localfile", "docs", "renamed.md") + " from page.md",
+            DocumentIds.documentId("p", "localfile", "docs", "copy-of-other.md")
+                + " from other.md");
+    PAssert.that(diff.newFiles().apply("NewPaths", paths(SourceFile::path)))
+        .containsInAnyOrder("renamed.md", "copy-of-other.md");
+    PAssert.that(diff.deleted().apply("DeletedPaths", paths(ManifestEntry::path)))
+        .containsInAnyOrder("page.md", "other.md", "gone.md");
+    pipeline.run().waitUntilFinish();
+  }
+
+  @Test
+  void withForceUnchangedFilesComeOutAsChanged(TestPipeline pipeline) {
+    List<SourceFile> listed = List.of(file("same.md", "# Same"), file("added.md", "# Added"));
+    List<ManifestEntry> held = List.of(entry("same.md", "# Same"), entry("gone.md", "# Gone"));
+    DiffDocuments.Result diff =
+        pipeline
+            .apply("Listed", Create.of(listed).withCoder(ModelCoders.sourceFiles()))
+            .apply(
+                DiffDocuments.against(
+                        pipeline.apply(
+                            "Manifest", Create.of(held).withCoder(ModelCoders.manifestEntries())))
+                    .withForce(true));
+    PAssert.that(
+            diff.changed()
+                .apply(
+                    "ChangedPaths",
+                    MapElements.into(TypeDescriptors.strings()).via(c -> c.current().path())))
+        .containsInAnyOrder("same.md");
+    PAssert.that(diff.unchanged()).empty();
+    PAssert.that(diff.newFiles().apply("NewPaths", paths(SourceFile::path)))
+        .containsInAnyOrder("added.md");
+    PAssert.that(diff.deleted().apply("DeletedPaths", paths(ManifestEntry::path)))
+        .containsInAnyOrder("gone.md");
+    pipeline.run().waitUntilFinish();
+  }
+
   private static <T> MapElements<T, String> paths(
       org.apache.beam.sdk.transforms.SerializableFunction<T, String> path) {
     return MapElements.into(TypeDescriptors.strings()).via(path);
