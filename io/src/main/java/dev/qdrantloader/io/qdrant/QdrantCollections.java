@@ -75,46 +75,6 @@ public final class QdrantCollections {
     }
   }
 
-  /**
-   * After a finished run over the sources of one project: removes the points of that source that
-   * the run did not write (stamped with another {@code ingested_at}): chunks of documents that
-   * changed or vanished at the source. Documents that failed in this run keep their earlier points,
-   * so a failure never loses data already in the collection.
-   *
-   * @return how many points were removed
-   */
-  public static long deleteStale(
-      QdrantClient client,
-      String collection,
-      String projectId,
-      String sourceType,
-      String source,
-      String ingestedAt,
-      java.util.Collection<String> keepDocumentIds) {
-    io.qdrant.client.grpc.Common.Filter.Builder f =
-        io.qdrant.client.grpc.Common.Filter.newBuilder()
-            .addMust(
-                io.qdrant.client.ConditionFactory.matchKeyword(PointPayloads.PROJECT_ID, projectId))
-            .addMust(
-                io.qdrant.client.ConditionFactory.matchKeyword(
-                    PointPayloads.SOURCE_TYPE, sourceType))
-            .addMust(io.qdrant.client.ConditionFactory.matchKeyword(PointPayloads.SOURCE, source))
-            .addMustNot(
-                io.qdrant.client.ConditionFactory.matchKeyword(
-                    PointPayloads.INGESTED_AT, ingestedAt));
-    if (!keepDocumentIds.isEmpty()) {
-      f.addMustNot(
-          io.qdrant.client.ConditionFactory.matchKeywords(
-              PointPayloads.DOCUMENT_ID, new java.util.ArrayList<>(keepDocumentIds)));
-    }
-    io.qdrant.client.grpc.Common.Filter filter = f.build();
-    long stale = await(client.countAsync(collection, filter, true));
-    if (stale > 0) {
-      await(client.deleteAsync(collection, filter));
-    }
-    return stale;
-  }
-
   /** Deletes the points matching {@code filter} and returns once that is durable. */
   public static void deleteWhere(
       QdrantClient client, String collection, io.qdrant.client.grpc.Common.Filter filter) {

@@ -63,22 +63,35 @@ public final class QdrantManifest {
    */
   public static boolean ensure(QdrantClient client, String collection) {
     String name = collectionFor(collection);
-    if (QdrantCollections.exists(client, name)) {
-      return false;
+    boolean created = false;
+    if (!QdrantCollections.exists(client, name)) {
+      try {
+        await(
+            client.createCollectionAsync(
+                CreateCollection.newBuilder()
+                    .setCollectionName(name)
+                    .setVectorsConfig(
+                        VectorsConfig.newBuilder()
+                            .setParamsMap(VectorParamsMap.getDefaultInstance()))
+                    .build()));
+        created = true;
+      } catch (io.grpc.StatusRuntimeException e) {
+        if (e.getStatus().getCode() != io.grpc.Status.Code.ALREADY_EXISTS) {
+          throw e;
+        }
+      }
     }
-    await(
-        client.createCollectionAsync(
-            CreateCollection.newBuilder()
-                .setCollectionName(name)
-                .setVectorsConfig(
-                    VectorsConfig.newBuilder().setParamsMap(VectorParamsMap.getDefaultInstance()))
-                .build()));
+    // Also when it exists: a run killed right after creating it left it without its indexes.
+    java.util.Map<String, ?> schema =
+        await(client.getCollectionInfoAsync(name)).getPayloadSchemaMap();
     for (String key : INDEXED_KEYS) {
-      await(
-          client.createPayloadIndexAsync(
-              name, key, PayloadSchemaType.Keyword, null, true, null, null));
+      if (!schema.containsKey(key)) {
+        await(
+            client.createPayloadIndexAsync(
+                name, key, PayloadSchemaType.Keyword, null, true, null, null));
+      }
     }
-    return true;
+    return created;
   }
 
   /** Every entry of one source, in document-id order. */

@@ -70,4 +70,33 @@ class QdrantManifestTest {
       connection.closeClient();
     }
   }
+
+  @Test
+  void ensureAddsIndexesAManifestCreatedByAKilledRunLacks() throws Exception {
+    try (LocalQdrantServer server = LocalQdrantServer.builder().port(0).start()) {
+      QdrantConnection connection = QdrantConnection.of(server.host(), server.port(), false, null);
+      QdrantClient client = connection.client();
+      client
+          .createCollectionAsync(
+              io.qdrant.client.grpc.Collections.CreateCollection.newBuilder()
+                  .setCollectionName(QdrantManifest.collectionFor("kb"))
+                  .setVectorsConfig(
+                      io.qdrant.client.grpc.Collections.VectorsConfig.newBuilder()
+                          .setParamsMap(
+                              io.qdrant.client.grpc.Collections.VectorParamsMap
+                                  .getDefaultInstance()))
+                  .build())
+          .get();
+      assertFalse(QdrantManifest.ensure(client, "kb"));
+      assertEquals(
+          new java.util.TreeSet<>(QdrantManifest.INDEXED_KEYS),
+          new java.util.TreeSet<>(
+              client
+                  .getCollectionInfoAsync(QdrantManifest.collectionFor("kb"))
+                  .get()
+                  .getPayloadSchemaMap()
+                  .keySet()));
+      connection.closeClient();
+    }
+  }
 }
