@@ -33,8 +33,10 @@ import java.util.List;
  * @param batching how chunks are gathered into embedding calls
  * @param force convert, embed and write every listed document even when its bytes are as ingested
  *     (no vectors reused)
- * @param sweep after the run, remove points of the listed sources whose document has no manifest
- *     entry (orphans of an interrupted run or of a collection older than its manifest)
+ * @param sweep the collection may hold points no manifest entry accounts for (an earlier run was
+ *     interrupted or failed, the collection is older than its manifest, or {@code --force}): new
+ *     documents also get their stale points deleted, and after the run points of the listed sources
+ *     whose document has no entry are removed
  */
 public record IngestionJob(
     List<LocalFileSpec> sources,

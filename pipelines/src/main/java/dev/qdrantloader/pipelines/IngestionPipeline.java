@@ -124,12 +124,14 @@ public final class IngestionPipeline {
             .apply(
                 "CommitDocuments",
                 CommitDocuments.of(
-                    job.qdrant(), job.collection(), job.ingestedAt(), listed, previous));
-    // Vanished documents go once every write is durable: a renamed file's new points exist
-    // before its old ones are removed, and their vectors could be reused.
+                        job.qdrant(), job.collection(), job.ingestedAt(), listed, previous)
+                    .withCleanNewDocuments(job.sweep()));
+    // Vanished documents go once every document is committed (so every write is durable): a
+    // renamed file's new points exist before its old ones are removed, and could reuse their
+    // vectors. The commit step's output is empty: a cheap signal to wait on.
     PCollection<Void> removed =
         diff.deleted()
-            .apply("AfterWrites", Wait.on(written.written()))
+            .apply("AfterCommits", Wait.on(committed))
             .setCoder(ModelCoders.manifestEntries())
             .apply("DeleteDocuments", DeleteDocuments.from(job.qdrant(), job.collection()));
     if (job.sweep()) {

@@ -1,5 +1,6 @@
 package dev.qdrantloader.io.qdrant;
 
+import dev.qdrantloader.transforms.beam.CachedSideInput;
 import dev.qdrantloader.transforms.model.Chunk;
 import dev.qdrantloader.transforms.model.DocumentIds;
 import dev.qdrantloader.transforms.model.EmbeddedChunk;
@@ -24,6 +25,7 @@ import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.View;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
@@ -150,15 +152,16 @@ public final class ReuseVectors extends PTransform<PCollection<Chunk>, ReuseVect
 
   /** Chunks of documents with a donor whose recorded hashes include theirs become candidates. */
   static final class SplitFn extends DoFn<Chunk, Chunk> {
-    private final PCollectionView<Map<String, ManifestEntry>> view;
+    private final CachedSideInput<Map<String, ManifestEntry>> donors;
 
     SplitFn(PCollectionView<Map<String, ManifestEntry>> view) {
-      this.view = view;
+      this.donors = CachedSideInput.of(view);
     }
 
     @ProcessElement
-    public void process(@Element Chunk c, ProcessContext context, MultiOutputReceiver out) {
-      ManifestEntry donor = context.sideInput(view).get(c.documentId());
+    public void process(
+        @Element Chunk c, ProcessContext context, BoundedWindow window, MultiOutputReceiver out) {
+      ManifestEntry donor = donors.get(context, window).get(c.documentId());
       if (donor != null && donor.chunkHashes().contains(c.chunkHash())) {
         out.get(CANDIDATES).output(KV.of(c.documentId(), c));
       } else {
@@ -173,7 +176,7 @@ public final class ReuseVectors extends PTransform<PCollection<Chunk>, ReuseVect
     private final Counter missing = Metrics.counter(ReuseVectors.class, "stored_vectors_missing");
     private final QdrantConnection connection;
     private final String collection;
-    private final PCollectionView<Map<String, ManifestEntry>> view;
+    private final CachedSideInput<Map<String, ManifestEntry>> donors;
 
     FetchFn(
         QdrantConnection connection,
@@ -181,13 +184,16 @@ public final class ReuseVectors extends PTransform<PCollection<Chunk>, ReuseVect
         PCollectionView<Map<String, ManifestEntry>> view) {
       this.connection = connection;
       this.collection = collection;
-      this.view = view;
+      this.donors = CachedSideInput.of(view);
     }
 
     @ProcessElement
     public void process(
-        @Element KV<String, Iterable<Chunk>> doc, ProcessContext context, MultiOutputReceiver out) {
-      ManifestEntry donor = context.sideInput(view).get(doc.getKey());
+        @Element KV<String, Iterable<Chunk>> doc,
+        ProcessContext context,
+        BoundedWindow window,
+        MultiOutputReceiver out) {
+      ManifestEntry donor = donors.get(context, window).get(doc.getKey());
       Map<String, String> pointOfHash = new HashMap<>();
       List<String> hashes = donor.chunkHashes();
       for (int i = 0; i < hashes.size(); i++) {

@@ -29,8 +29,9 @@ import java.util.UUID;
 /**
  * The run history, kept beside the manifest in its companion collection (points with {@code kind =
  * run}): when each ingest started and ended, its status, what it covered and its counts per
- * outcome. A run that never ended (killed) stays {@code running}; the next run sees it, sweeps
- * orphans and marks it {@code interrupted}.
+ * outcome. A run that never ended (killed) stays {@code running}, one that stopped with an error is
+ * {@code failed}; the next run sees either, sweeps orphans and marks it {@code interrupted} or
+ * {@code failed, cleaned up}.
  */
 public final class RunHistory {
   public static final String RUNNING = "running";
@@ -38,6 +39,7 @@ public final class RunHistory {
   public static final String FAILED_DOCUMENTS = "finished with failures";
   public static final String FAILED = "failed";
   public static final String INTERRUPTED = "interrupted";
+  public static final String FAILED_CLEANED = "failed, cleaned up";
 
   static final String KIND_RUN = "run";
   static final String RUN_ID = "run_id";
@@ -107,25 +109,38 @@ public final class RunHistory {
     return out;
   }
 
-  /** Runs that started and never recorded an end. */
+  /**
+   * Runs that may have left points no entry accounts for: those that never recorded an end (killed)
+   * and those that stopped with an error, not yet cleaned up after.
+   */
   public static List<Run> unfinished(QdrantClient client, String collection) {
     List<Run> out = new ArrayList<>();
     for (Run r : all(client, collection)) {
-      if (RUNNING.equals(r.status())) {
+      if (RUNNING.equals(r.status()) || FAILED.equals(r.status())) {
         out.add(r);
       }
     }
     return out;
   }
 
-  /** Marks runs that never ended as {@code interrupted}, ended at {@code at}. */
-  public static void markInterrupted(
+  /**
+   * Records that a later run cleaned up after these: a killed run becomes {@code interrupted}
+   * (ended at {@code at}), a failed one {@code failed, cleaned up}.
+   */
+  public static void markCleanedUp(
       QdrantClient client, String collection, List<Run> runs, String at) {
     for (Run r : runs) {
+      boolean killed = RUNNING.equals(r.status());
       write(
           client,
           collection,
-          new Run(r.runId(), r.startedAt(), at, INTERRUPTED, r.scope(), r.counts()));
+          new Run(
+              r.runId(),
+              r.startedAt(),
+              killed ? at : r.endedAt(),
+              killed ? INTERRUPTED : FAILED_CLEANED,
+              r.scope(),
+              r.counts()));
     }
   }
 

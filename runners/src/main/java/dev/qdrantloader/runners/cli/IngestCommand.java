@@ -113,7 +113,9 @@ final class IngestCommand implements Callable<Integer> {
         out.println(
             "An earlier run did not finish ("
                 + unfinished.get(0).runId()
-                + (unfinished.size() > 1 ? " and " + (unfinished.size() - 1) + " more" : "")
+                + ", "
+                + unfinished.get(0).status()
+                + (unfinished.size() > 1 ? ", and " + (unfinished.size() - 1) + " more" : "")
                 + "): this run also removes points it may have left behind");
         sweep = true;
       }
@@ -178,8 +180,7 @@ final class IngestCommand implements Callable<Integer> {
               scope,
               summary.outcomes()));
       if (sweep && !unfinished.isEmpty()) {
-        RunHistory.markInterrupted(
-            target.client(), collection, unfinished, Instant.now().toString());
+        RunHistory.markCleanedUp(target.client(), collection, unfinished, Instant.now().toString());
       }
       writeSummaryJson(
           runDir.resolve("summary.json"), runId, summary, counters, distributions, failures);

@@ -237,7 +237,8 @@ class CliEndToEndTest {
 
     Run again = cli("ingest");
     assertEquals(0, again.code(), again.out() + again.err());
-    assertTrue(again.out().contains("An earlier run did not finish (killed-run)"), again.out());
+    assertTrue(
+        again.out().contains("An earlier run did not finish (killed-run, running)"), again.out());
     assertTrue(again.out().contains("1 documents without a manifest entry"), again.out());
     assertEquals(clean, pointsByIdToContent());
 

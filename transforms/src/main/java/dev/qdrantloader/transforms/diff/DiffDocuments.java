@@ -1,11 +1,13 @@
 package dev.qdrantloader.transforms.diff;
 
+import dev.qdrantloader.transforms.beam.CachedSideInput;
 import dev.qdrantloader.transforms.model.ChangedFile;
 import dev.qdrantloader.transforms.model.DocumentIds;
 import dev.qdrantloader.transforms.model.ManifestEntry;
 import dev.qdrantloader.transforms.model.ModelCoders;
 import dev.qdrantloader.transforms.model.SourceFile;
-import java.util.Iterator;
+import java.util.Map;
+import org.apache.beam.sdk.coders.BooleanCoder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.metrics.Counter;
@@ -14,19 +16,22 @@ import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.transforms.WithKeys;
 import org.apache.beam.sdk.transforms.join.CoGbkResult;
 import org.apache.beam.sdk.transforms.join.CoGroupByKey;
 import org.apache.beam.sdk.transforms.join.KeyedPCollectionTuple;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
 import org.apache.beam.sdk.values.TypeDescriptors;
 
 /**
- * Joins the files listed and read this run with the manifest of what the collection holds, by
+ * Compares the files listed and read this run with the manifest of what the collection holds, by
  * document id, before any conversion: a file is NEW (no entry), CHANGED (its bytes' SHA-256 differs
  * from the entry's), or UNCHANGED; an entry no listed file matches is DELETED.
  *
@@ -74,38 +79,44 @@ public final class DiffDocuments extends PTransform<PCollection<SourceFile>, Dif
   static final TupleTag<ManifestEntry> DELETED = new TupleTag<>() {};
 
   private static final TupleTag<KV<String, ManifestEntry>> MOVES = new TupleTag<>() {};
-  private static final TupleTag<SourceFile> LISTED = new TupleTag<>() {};
-  private static final TupleTag<ManifestEntry> HELD = new TupleTag<>() {};
+  private static final TupleTag<KV<String, Boolean>> LISTED_IDS = new TupleTag<>() {};
 
   @Override
   public Result expand(PCollection<SourceFile> files) {
-    PCollection<KV<String, SourceFile>> listed =
-        files
-            .apply(
-                "KeyFiles",
-                WithKeys.<String, SourceFile>of(SourceFile::documentId)
-                    .withKeyType(TypeDescriptors.strings()))
-            .setCoder(KvCoder.of(StringUtf8Coder.of(), ModelCoders.sourceFiles()));
-    PCollection<KV<String, ManifestEntry>> held =
+    // Side inputs rather than a join by document id: the files keep the bundles they were read in
+    // (a join would regroup them, and their raw bytes, by document), and only ids and entries
+    // are materialised.
+    PCollectionView<Map<String, ManifestEntry>> held =
         manifest
             .apply(
                 "KeyEntries",
                 WithKeys.<String, ManifestEntry>of(ManifestEntry::documentId)
                     .withKeyType(TypeDescriptors.strings()))
-            .setCoder(KvCoder.of(StringUtf8Coder.of(), ModelCoders.manifestEntries()));
+            .setCoder(KvCoder.of(StringUtf8Coder.of(), ModelCoders.manifestEntries()))
+            .apply("EntriesById", View.asMap());
     PCollectionTuple out =
-        KeyedPCollectionTuple.of(LISTED, listed)
-            .and(HELD, held)
-            .apply("JoinByDocumentId", CoGroupByKey.create())
-            .apply(
-                "Classify",
-                ParDo.of(new ClassifyFn(force))
-                    .withOutputTags(NEW, TupleTagList.of(CHANGED).and(UNCHANGED).and(DELETED)));
+        files.apply(
+            "Classify",
+            ParDo.of(new ClassifyFn(held, force))
+                .withSideInputs(held)
+                .withOutputTags(NEW, TupleTagList.of(CHANGED).and(UNCHANGED).and(LISTED_IDS)));
     out.get(NEW).setCoder(ModelCoders.sourceFiles());
     out.get(CHANGED).setCoder(ModelCoders.changedFiles());
     out.get(UNCHANGED).setCoder(ModelCoders.manifestEntries());
-    out.get(DELETED).setCoder(ModelCoders.manifestEntries());
-    return new Result(out, moves(out.get(NEW), out.get(DELETED)));
+    PCollectionView<Map<String, Boolean>> listed =
+        out.get(LISTED_IDS)
+            .setCoder(KvCoder.of(StringUtf8Coder.of(), BooleanCoder.of()))
+            .apply("ListedIds", View.asMap());
+    PCollection<ManifestEntry> deleted =
+        manifest
+            .apply("FindDeleted", ParDo.of(new DeletedFn(listed)).withSideInputs(listed))
+            .setCoder(ModelCoders.manifestEntries());
+    PCollectionTuple all =
+        PCollectionTuple.of(NEW, out.get(NEW))
+            .and(CHANGED, out.get(CHANGED))
+            .and(UNCHANGED, out.get(UNCHANGED))
+            .and(DELETED, deleted);
+    return new Result(all, moves(out.get(NEW), deleted));
   }
 
   private static final TupleTag<String> ARRIVED = new TupleTag<>() {};
@@ -217,30 +228,30 @@ public final class DiffDocuments extends PTransform<PCollection<SourceFile>, Dif
         PTransform<?, ?> transform) {}
   }
 
-  /** One document id: the listed file (at most one) against its entry (at most one). */
-  static final class ClassifyFn extends DoFn<KV<String, CoGbkResult>, SourceFile> {
+  /** A listed file against the entry of its document id, if any. */
+  static final class ClassifyFn extends DoFn<SourceFile, SourceFile> {
     private final Counter newCount = Metrics.counter(DiffDocuments.class, "documents_new");
     private final Counter changedCount = Metrics.counter(DiffDocuments.class, "documents_changed");
     private final Counter unchangedCount =
         Metrics.counter(DiffDocuments.class, "documents_unchanged");
-    private final Counter deletedCount = Metrics.counter(DiffDocuments.class, "documents_deleted");
     private final Counter forcedCount = Metrics.counter(DiffDocuments.class, "documents_forced");
+    private final CachedSideInput<Map<String, ManifestEntry>> held;
     private final boolean force;
 
-    ClassifyFn(boolean force) {
+    ClassifyFn(PCollectionView<Map<String, ManifestEntry>> held, boolean force) {
+      this.held = CachedSideInput.of(held);
       this.force = force;
     }
 
     @ProcessElement
-    public void process(@Element KV<String, CoGbkResult> joined, MultiOutputReceiver out) {
-      SourceFile file = single(joined.getValue().getAll(LISTED).iterator(), joined.getKey());
-      ManifestEntry entry = single(joined.getValue().getAll(HELD).iterator(), joined.getKey());
-      if (file == null) {
-        if (entry != null) {
-          deletedCount.inc();
-          out.get(DELETED).output(entry);
-        }
-      } else if (entry == null) {
+    public void process(
+        @Element SourceFile file,
+        ProcessContext context,
+        BoundedWindow window,
+        MultiOutputReceiver out) {
+      out.get(LISTED_IDS).output(KV.of(file.documentId(), true));
+      ManifestEntry entry = held.get(context, window).get(file.documentId());
+      if (entry == null) {
         newCount.inc();
         out.get(NEW).output(file);
       } else if (DocumentIds.sha256Hex(file.bytes()).equals(entry.contentHash())) {
@@ -256,17 +267,27 @@ public final class DiffDocuments extends PTransform<PCollection<SourceFile>, Dif
         out.get(CHANGED).output(new ChangedFile(file, entry));
       }
     }
+  }
 
-    /** Document ids are unique per listing and per manifest: two under one id is a bug upstream. */
-    private static <T> T single(Iterator<T> it, String documentId) {
-      if (!it.hasNext()) {
-        return null;
+  /** An entry no listed file matches. */
+  static final class DeletedFn extends DoFn<ManifestEntry, ManifestEntry> {
+    private final Counter deletedCount = Metrics.counter(DiffDocuments.class, "documents_deleted");
+    private final CachedSideInput<Map<String, Boolean>> listed;
+
+    DeletedFn(PCollectionView<Map<String, Boolean>> listed) {
+      this.listed = CachedSideInput.of(listed);
+    }
+
+    @ProcessElement
+    public void process(
+        @Element ManifestEntry entry,
+        ProcessContext context,
+        BoundedWindow window,
+        OutputReceiver<ManifestEntry> out) {
+      if (!listed.get(context, window).containsKey(entry.documentId())) {
+        deletedCount.inc();
+        out.output(entry);
       }
-      T first = it.next();
-      if (it.hasNext()) {
-        throw new IllegalStateException("two entries for document id " + documentId);
-      }
-      return first;
     }
   }
 }
