@@ -6,13 +6,16 @@
 #
 # Scenarios (comma-separated; default: all):
 #   cold      qdrant-loader ingest of the corpus, embedded defaults, empty workspace
+#   rerun     ingest again on the ingested state (the cold scenario's last workspace, else a cold
+#             ingest of its own), on a copy of the corpus: unchanged, then with 1% of the
+#             documents edited (one paragraph each, a different set each run)
 #   limit     the cold run's chunk texts embedded whole, straight through ONNX Runtime (runs cold)
 #   overhead  the same pipeline with a zero-cost embedder
 #   peer      LangChain4j's EmbeddingStoreIngestor: same model, splitter size and server
 #   memory    peak RSS of the cold ingest of the corpus copied --memory-copies times (runs cold)
 #   local-qdrant  JMH: the embedded Qdrant server's upsert throughput and search latency
 # --corpus      default ../shared/corpus/tldr (beside this repository)
-# --runs        runs per pipeline scenario, each in a fresh JVM (default 3)
+# --runs        runs per pipeline scenario (and per kind of re-run), each in a fresh JVM (default 3)
 # --memory-copies  copies of the corpus for the memory scenario (default 10)
 # --quick       shorter JMH iterations for local-qdrant (noisier)
 # The full default run takes about an hour on 2 cores.
@@ -21,7 +24,7 @@ cd "$(dirname "$0")/.."
 
 command="./benchmarks/run.sh${*:+ $*}"
 quick=false
-scenarios="cold,limit,overhead,peer,memory,local-qdrant"
+scenarios="cold,rerun,limit,overhead,peer,memory,local-qdrant"
 corpus="../shared/corpus/tldr"
 runs=3
 copies=10
@@ -32,7 +35,7 @@ while [ $# -gt 0 ]; do
     --corpus) corpus="$2"; shift 2 ;;
     --runs) runs="$2"; shift 2 ;;
     --memory-copies) copies="$2"; shift 2 ;;
-    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
     *) echo "unknown option: $1 (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -44,7 +47,7 @@ mkdir -p benchmarks/results
 pipeline=()
 for scenario in ${scenarios//,/ }; do
   case "$scenario" in
-    cold|limit|overhead|peer|memory) pipeline+=("$scenario") ;;
+    cold|rerun|limit|overhead|peer|memory) pipeline+=("$scenario") ;;
     local-qdrant)
       json=benchmarks/results/local-qdrant.json
       jmh_args=()

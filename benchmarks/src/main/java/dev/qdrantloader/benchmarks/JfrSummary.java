@@ -2,6 +2,8 @@ package dev.qdrantloader.benchmarks;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -16,7 +18,8 @@ import jdk.jfr.consumer.RecordingFile;
  * Where a run's CPU went, from a JFR recording: Java samples ({@code jdk.ExecutionSample}) and
  * samples of threads inside native code ({@code jdk.NativeMethodSample}, where ONNX Runtime and the
  * tokenizer run), grouped by area of the code and by hottest method. Threads waiting in native code
- * (epoll, socket reads, sleeps) are idle, not work, and are left out.
+ * (epoll, socket reads, sleeps) are idle, not work, and are left out. Thread start and end events
+ * mark the phases of a run of the CLI in wall time.
  */
 final class JfrSummary {
   private JfrSummary() {}
@@ -58,21 +61,45 @@ final class JfrSummary {
   /**
    * @param maxHeapAfterGc the most heap still in use right after a collection: the live data at its
    *     peak
+   * @param phases seconds from JVM start to each phase mark found ({@link #PHASES} order)
    */
   record Summary(
-      long samples, Map<String, Long> areas, Map<String, Long> methods, long maxHeapAfterGc) {}
+      long samples,
+      Map<String, Long> areas,
+      Map<String, Long> methods,
+      long maxHeapAfterGc,
+      Map<String, Double> phases) {}
+
+  /**
+   * Phase marks in a run of the CLI, by the threads that start and end there: the embedded Qdrant
+   * server's gRPC threads start once its collections are loaded from disk; the DirectRunner's
+   * workers run the pipeline, from its first worker's start to its last one's end; the JFR shutdown
+   * hook starts as the JVM exits.
+   */
+  static final List<String> PHASES =
+      List.of("qdrant_listening", "pipeline_started", "pipeline_finished", "jvm_exiting");
 
   static Summary read(Path jfr) throws IOException {
     long samples = 0;
     long maxHeapAfterGc = 0;
     Map<String, Long> areas = new HashMap<>();
     Map<String, Long> methods = new HashMap<>();
+    Instant jvmStart = null;
+    Map<String, Instant> marks = new HashMap<>();
     try (RecordingFile file = new RecordingFile(jfr)) {
       while (file.hasMoreEvents()) {
         RecordedEvent e = file.readEvent();
         String type = e.getEventType().getName();
         if (type.equals("jdk.GCHeapSummary") && "After GC".equals(e.getString("when"))) {
           maxHeapAfterGc = Math.max(maxHeapAfterGc, e.getLong("heapUsed"));
+          continue;
+        }
+        if (type.equals("jdk.JVMInformation")) {
+          jvmStart = e.getInstant("jvmStartTime");
+          continue;
+        }
+        if (type.equals("jdk.ThreadStart") || type.equals("jdk.ThreadEnd")) {
+          mark(marks, type.equals("jdk.ThreadStart"), e);
           continue;
         }
         if (!type.equals("jdk.ExecutionSample") && !type.equals("jdk.NativeMethodSample")) {
@@ -92,7 +119,33 @@ final class JfrSummary {
         areas.merge(area(frames), 1L, Long::sum);
       }
     }
-    return new Summary(samples, sorted(areas), sorted(methods), maxHeapAfterGc);
+    Map<String, Double> phases = new LinkedHashMap<>();
+    if (jvmStart != null) {
+      for (String phase : PHASES) {
+        Instant at = marks.get(phase);
+        if (at != null) {
+          phases.put(phase, Duration.between(jvmStart, at).toNanos() / 1e9);
+        }
+      }
+    }
+    return new Summary(samples, sorted(areas), sorted(methods), maxHeapAfterGc, phases);
+  }
+
+  private static void mark(Map<String, Instant> marks, boolean start, RecordedEvent e) {
+    String name = e.getThread("thread") == null ? null : e.getThread("thread").getJavaName();
+    if (name == null) {
+      return;
+    }
+    Instant at = e.getStartTime();
+    if (start && name.startsWith("grpc-default-boss")) {
+      marks.merge("qdrant_listening", at, (a, b) -> a.isBefore(b) ? a : b);
+    } else if (start && name.equals("direct-runner-worker")) {
+      marks.merge("pipeline_started", at, (a, b) -> a.isBefore(b) ? a : b);
+    } else if (!start && name.equals("direct-runner-worker")) {
+      marks.merge("pipeline_finished", at, (a, b) -> a.isAfter(b) ? a : b);
+    } else if (start && name.equals("JFR Shutdown Hook")) {
+      marks.put("jvm_exiting", at);
+    }
   }
 
   private static boolean isIdle(String method) {

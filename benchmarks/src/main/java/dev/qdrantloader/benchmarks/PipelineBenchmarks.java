@@ -27,6 +27,8 @@ import java.util.stream.Stream;
  * <ul>
  *   <li><b>cold</b>: {@code qdrant-loader ingest} of the corpus with the embedded defaults into an
  *       empty workspace.
+ *   <li><b>rerun</b>: {@code ingest} again on the ingested state: the corpus unchanged, then with
+ *       1% of its documents edited ({@link RerunScenario}).
  *   <li><b>limit</b>: the cold run's chunk texts embedded whole, straight through ONNX Runtime.
  *   <li><b>overhead</b>: the same pipeline with a zero-cost embedder.
  *   <li><b>peer</b>: LangChain4j's EmbeddingStoreIngestor, same model, splitter and server.
@@ -37,7 +39,7 @@ import java.util.stream.Stream;
  * --memory-copies N --heap SIZE --command TEXT}
  */
 public final class PipelineBenchmarks {
-  static final List<String> ALL = List.of("cold", "limit", "overhead", "peer", "memory");
+  static final List<String> ALL = List.of("cold", "rerun", "limit", "overhead", "peer", "memory");
   static final String COLLECTION = "bench";
 
   private final Path repo;
@@ -119,6 +121,11 @@ public final class PipelineBenchmarks {
     if (needCold || scenarios.contains("memory")) {
       cold();
     }
+    if (scenarios.contains("rerun")) {
+      // From the cold scenario's last workspace when it ran now; else from its own cold ingest.
+      Path coldWorkspace = results.has("cold") ? work.resolve("cold-" + runs) : null;
+      results.set("rerun", new RerunScenario(this, work, runs).run(corpus, coldWorkspace));
+    }
     if (scenarios.contains("limit")) {
       limit();
     }
@@ -155,7 +162,8 @@ public final class PipelineBenchmarks {
     return cmd;
   }
 
-  private Path workspace(String name, Path base) throws IOException {
+  /** A fresh workspace {@code name} under the work directory, ingesting {@code base}. */
+  Path workspace(String name, Path base) throws IOException {
     Path ws = work.resolve(name);
     deleteTree(ws);
     Files.createDirectories(ws);
@@ -178,9 +186,16 @@ public final class PipelineBenchmarks {
     return ws;
   }
 
-  /** One cold ingest through the CLI jar: fresh workspace, embedded defaults, JFR on. */
+  /** One cold ingest through the CLI jar: fresh workspace, embedded defaults. */
   private ObjectNode ingestOnce(String name, Path base, boolean profile) throws Exception {
-    Path ws = workspace(name, base);
+    return ingest(name, workspace(name, base), profile);
+  }
+
+  /**
+   * One {@code qdrant-loader ingest} of workspace {@code ws} in a fresh JVM, measured from outside,
+   * with the figures and counters of its summary.json; with {@code profile}, under JFR.
+   */
+  ObjectNode ingest(String name, Path ws, boolean profile) throws Exception {
     List<String> cmd = java();
     if (profile) {
       cmd.add(
@@ -203,6 +218,7 @@ public final class PipelineBenchmarks {
     r.put("chunks", summary.get("chunks").asLong());
     r.put("points", summary.get("points_written").asLong());
     r.put("failed_documents", summary.get("failed_documents").asLong());
+    r.set("counters", summary.get("counters"));
     r.set("distributions", summary.get("distributions"));
     if (profile) {
       r.set("profile", profileJson(work.resolve(name + ".jfr")));
@@ -390,6 +406,8 @@ public final class PipelineBenchmarks {
     ObjectNode p = json.createObjectNode();
     p.put("samples", s.samples());
     p.put("max_heap_after_gc_bytes", s.maxHeapAfterGc());
+    ObjectNode phases = p.putObject("phases");
+    s.phases().forEach(phases::put);
     ObjectNode areas = p.putObject("areas");
     s.areas().forEach(areas::put);
     ObjectNode methods = p.putObject("top_methods");
@@ -429,6 +447,15 @@ public final class PipelineBenchmarks {
 
   /** Mirrors {@code from} under {@code to} with hard links (copies where links fail). */
   private static long linkTree(Path from, Path to) throws IOException {
+    return mirror(from, to, true);
+  }
+
+  /** Copies {@code from} under {@code to}, file by file: a copy that can be edited safely. */
+  static long copyTree(Path from, Path to) throws IOException {
+    return mirror(from, to, false);
+  }
+
+  private static long mirror(Path from, Path to, boolean link) throws IOException {
     long[] n = {0};
     Files.walkFileTree(
         from,
@@ -444,10 +471,14 @@ public final class PipelineBenchmarks {
           public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
               throws IOException {
             Path target = to.resolve(from.relativize(file).toString());
-            try {
-              Files.createLink(target, file);
-            } catch (IOException | UnsupportedOperationException e) {
+            if (!link) {
               Files.copy(file, target);
+            } else {
+              try {
+                Files.createLink(target, file);
+              } catch (IOException | UnsupportedOperationException e) {
+                Files.copy(file, target);
+              }
             }
             n[0]++;
             return FileVisitResult.CONTINUE;

@@ -58,7 +58,8 @@ final class PipelineReport {
   static void write(JsonNode r, Path md) throws IOException {
     StringBuilder s = new StringBuilder();
     s.append(BEGIN).append('\n');
-    s.append("## Ingest pipeline: cold run, the model's limit, overhead, a peer, memory\n\n");
+    s.append(
+        "## Ingest pipeline: cold run, re-runs, the model's limit, overhead, a peer, memory\n\n");
     s.append(
         f(
             "Measured %s on %s, commit `%s`%s. %s. Corpus `%s` (%,d files; the `*.md` files except"
@@ -103,6 +104,8 @@ final class PipelineReport {
       row(s, "cold", "chunks/s (wall)", coldChunksPerSecond, "%.1f");
       row(s, "cold", "peak RSS", coldRss, "%,.0f MiB");
     }
+    RerunReport rerun = new RerunReport(r);
+    rerun.rows(s);
     JsonNode limit = r.path("limit").path("runs");
     Figure limitRate = null;
     if (limit.size() > 0) {
@@ -218,13 +221,7 @@ final class PipelineReport {
           ratio >= PEER_COLD_TARGET,
           f("at %.0f%% of the target", 100 * ratio / PEER_COLD_TARGET));
     }
-    if (peerRerun != null) {
-      s.append(
-          f(
-              "| re-run >= %.0fx faster than the peer's re-run | peer re-run %.1f s | pending:"
-                  + " our re-run re-does everything until incremental ingestion lands (issue 5) |\n",
-              PEER_RERUN_TARGET, peerRerun.median()));
-    }
+    rerun.targets(s, r, coldWall, peerRerun);
     if (coldRss != null && bigRss != null) {
       long heapOne = cold.get(0).path("profile").path("max_heap_after_gc_bytes").asLong();
       long heapBig = memory.get("run").path("profile").path("max_heap_after_gc_bytes").asLong();
@@ -271,6 +268,7 @@ final class PipelineReport {
       cpu(s, run, run.get("wall_seconds").asDouble() * cores(r));
       profile(s, "cold run 1", run.path("profile"));
     }
+    rerun.timeGoes(s, cores(r));
     if (overhead.size() > 0) {
       JsonNode run = overhead.get(0);
       s.append(
@@ -301,7 +299,7 @@ final class PipelineReport {
     {"QdrantIO.upsert_millis", "write (upsert, wait=true)", "1e-3"},
   };
 
-  private static void stages(StringBuilder s, JsonNode dists, double coreSeconds) {
+  static void stages(StringBuilder s, JsonNode dists, double coreSeconds) {
     s.append("| stage | busy core-seconds | share of the run's core-seconds | calls |\n");
     s.append("|---|---|---|---|\n");
     double total = 0;
@@ -324,7 +322,7 @@ final class PipelineReport {
             coreSeconds - total, 100 * (coreSeconds - total) / coreSeconds));
   }
 
-  private static void cpu(StringBuilder s, JsonNode run, double coreSecondsOfProcess) {
+  static void cpu(StringBuilder s, JsonNode run, double coreSecondsOfProcess) {
     if (run.has("cpu_seconds")) {
       s.append(
           f(
@@ -336,7 +334,7 @@ final class PipelineReport {
     }
   }
 
-  private static void profile(StringBuilder s, String what, JsonNode p) {
+  static void profile(StringBuilder s, String what, JsonNode p) {
     if (p.isMissingNode() || p.path("samples").asLong() == 0) {
       return;
     }
@@ -366,16 +364,15 @@ final class PipelineReport {
     s.append(String.join(", ", parts)).append(".\n");
   }
 
-  private static void row(StringBuilder s, String scenario, String figure, Figure v, String fmt) {
+  static void row(StringBuilder s, String scenario, String figure, Figure v, String fmt) {
     s.append(f("| %s | %s | %s | %s |\n", scenario, figure, f(fmt, v.median()), v.range(fmt)));
   }
 
-  private static void target(
-      StringBuilder s, String target, String value, boolean met, String missedBy) {
+  static void target(StringBuilder s, String target, String value, boolean met, String missedBy) {
     s.append(f("| %s | %s | %s |\n", target, value, met ? "met" : "NOT met: " + missedBy));
   }
 
-  private static String f(String format, Object... args) {
+  static String f(String format, Object... args) {
     return String.format(Locale.ROOT, format, args);
   }
 }
