@@ -9,6 +9,7 @@ import dev.qdrantloader.io.qdrant.QdrantIO;
 import dev.qdrantloader.io.qdrant.ReadManifest;
 import dev.qdrantloader.io.qdrant.ReuseVectors;
 import dev.qdrantloader.io.qdrant.SweepOrphans;
+import dev.qdrantloader.io.qdrant.WriteEntries;
 import dev.qdrantloader.transforms.chunk.ChunkDocuments;
 import dev.qdrantloader.transforms.diff.DiffDocuments;
 import dev.qdrantloader.transforms.embed.EmbedChunks;
@@ -42,7 +43,7 @@ import org.apache.beam.sdk.values.TypeDescriptors;
  * ReadDocuments -> DiffDocuments(ReadManifest) -+- NEW, CHANGED -> ConvertDocuments -> ChunkDocuments
  *                                               |     -> ReuseVectors -> EmbedChunks (the rest)
  *                                               |     -> QdrantIO.write -> CommitDocuments
- *                                               +- UNCHANGED: nothing
+ *                                               +- UNCHANGED: nothing (touched: new time recorded)
  *                                               +- DELETED (after the writes) -> DeleteDocuments
  * </pre>
  *
@@ -134,6 +135,7 @@ public final class IngestionPipeline {
             .apply("AfterCommits", Wait.on(committed))
             .setCoder(ModelCoders.manifestEntries())
             .apply("DeleteDocuments", DeleteDocuments.from(job.qdrant(), job.collection()));
+    diff.touched().apply("RecordTouched", WriteEntries.to(job.qdrant(), job.collection()));
     if (job.sweep()) {
       pipeline.apply(
           "SweepOrphans",

@@ -1,6 +1,5 @@
 package dev.qdrantloader.io.localfile;
 
-import dev.qdrantloader.transforms.model.DocumentIds;
 import dev.qdrantloader.transforms.model.Failure;
 import dev.qdrantloader.transforms.model.ModelCoders;
 import dev.qdrantloader.transforms.model.OutputWithFailures;
@@ -83,7 +82,7 @@ public final class ReadDocuments extends PTransform<PBegin, ReadDocuments.Result
       String name = spec.projectId() + "/" + spec.source();
       PCollection<MatchResult.Metadata> listed =
           begin
-              .apply("Pattern " + name, Create.of(spec.normalizedBase() + "/**"))
+              .apply("Pattern " + name, Create.of(new SourceListing(spec).pattern()))
               .apply("List " + name, ParDo.of(new ListFn()))
               .setCoder(MetadataCoderV2.of());
       PCollectionTuple read =
@@ -182,18 +181,11 @@ public final class ReadDocuments extends PTransform<PBegin, ReadDocuments.Result
     private final Counter read = Metrics.counter(ReadDocuments.class, "documents_read");
     private final Counter failed = Metrics.counter(ReadDocuments.class, "documents_failed");
     private final Distribution micros = Metrics.distribution(ReadDocuments.class, "read_micros");
-    private transient PathFilter filter;
-    private transient String basePrefix;
+    private final SourceListing listing;
 
     ReadFn(LocalFileSpec spec) {
       this.spec = spec;
-    }
-
-    @Setup
-    public void setup() {
-      filter = new PathFilter(spec);
-      String base = spec.normalizedBase();
-      basePrefix = base.endsWith("/") ? base : base + "/";
+      this.listing = new SourceListing(spec);
     }
 
     @ProcessElement
@@ -207,32 +199,15 @@ public final class ReadDocuments extends PTransform<PBegin, ReadDocuments.Result
     }
 
     private void read(MatchResult.Metadata file, MultiOutputReceiver out) {
-      if (file.resourceId().isDirectory()) {
-        return;
-      }
-      String full = file.resourceId().toString();
-      if (!full.startsWith(basePrefix)) {
-        return;
-      }
-      String relative = DocumentIds.normalizePath(full.substring(basePrefix.length()));
-      if (!filter.accepts(relative)) {
+      SourceListing.Listed doc = listing.describe(file);
+      if (doc == null) {
         return;
       }
       listed.inc();
-      String documentId =
-          DocumentIds.documentId(
-              spec.projectId(), LocalFileSpec.SOURCE_TYPE, spec.source(), relative);
-      String url = full.contains("://") ? full : "file://" + full;
-      long modified = file.lastModifiedMillis();
-      if (modified <= 0 && !full.contains("://")) {
-        // Beam's local listing does not always carry the time: ask the file system.
-        try {
-          modified =
-              java.nio.file.Files.getLastModifiedTime(java.nio.file.Paths.get(full)).toMillis();
-        } catch (IOException | RuntimeException ignored) {
-          modified = 0; // unknown; the read below reports a file that is really gone
-        }
-      }
+      String relative = doc.relativePath();
+      String documentId = doc.documentId();
+      String url = doc.url();
+      long modified = doc.lastModifiedMillis();
       if (file.sizeBytes() > spec.maxFileSize()) {
         fail(
             out,

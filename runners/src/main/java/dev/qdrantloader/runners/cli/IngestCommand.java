@@ -8,6 +8,7 @@ import dev.qdrantloader.io.qdrant.RunHistory;
 import dev.qdrantloader.pipelines.IngestionJob;
 import dev.qdrantloader.pipelines.IngestionJobs;
 import dev.qdrantloader.pipelines.IngestionPipeline;
+import dev.qdrantloader.pipelines.UpToDate;
 import dev.qdrantloader.pipelines.config.IngestionConfig;
 import dev.qdrantloader.transforms.model.Failure;
 import java.io.IOException;
@@ -24,6 +25,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.apache.beam.sdk.Pipeline;
@@ -131,7 +133,10 @@ final class IngestCommand implements Callable<Integer> {
       List<Failure> failures = new ArrayList<>(planned.unavailableSources());
       Map<String, Long> counters = new HashMap<>();
       Map<String, Map<String, Long>> distributions = new TreeMap<>();
-      if (!job.sources().isEmpty()) {
+      Optional<Map<String, Long>> upToDate = UpToDate.check(job, target.client());
+      if (upToDate.isPresent()) {
+        counters = upToDate.get();
+      } else if (!job.sources().isEmpty()) {
         Pipeline pipeline = DirectRun.create();
         IngestionPipeline.buildPipeline(pipeline, DirectRun.tune(job));
         PipelineResult result;

@@ -1,5 +1,6 @@
 package dev.qdrantloader.runners.cli;
 
+import dev.qdrantloader.pipelines.UpToDate;
 import dev.qdrantloader.transforms.model.Failure;
 import java.io.PrintWriter;
 import java.util.List;
@@ -109,6 +110,12 @@ final class RunSummary {
         forced ? " (rewritten: --force)" : "",
         get("DiffDocuments.documents_deleted"),
         failedDocs);
+    if (get(UpToDate.SKIPPED) > 0) {
+      out.printf(
+          Locale.ROOT,
+          "             (nothing changed: every file has the size and time its manifest entry"
+              + " records, so no pipeline was run)%n");
+    }
     long moved = get("DiffDocuments.documents_moved");
     if (moved > 0) {
       out.printf(

@@ -22,6 +22,7 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -133,17 +134,29 @@ class CliEndToEndTest {
     assertTrue(firstHit.contains("(tar.md)"), search.out());
     assertTrue(search.out().contains("tar xf"), search.out());
 
-    // a second ingest finds nothing to do and leaves the points as they are
+    // a second ingest finds nothing to do (without a pipeline) and leaves the points as they are
     Run again = cli("ingest");
     assertEquals(0, again.code(), again.out() + again.err());
     assertTrue(again.out().contains("3 listed: 0 new, 0 changed, 3 unchanged"), again.out());
-    assertTrue(again.out().contains("3 read, 0 converted, 0 chunks: 0 embedded"), again.out());
+    assertTrue(again.out().contains("no pipeline was run"), again.out());
+    assertTrue(again.out().contains("0 read, 0 converted, 0 chunks: 0 embedded"), again.out());
     assertTrue(again.out().contains("0 written, 0 removed"), again.out());
     assertEquals(first, pointsByIdToContent());
 
+    // a touched file (same bytes, new time) is read and hashed once, found unchanged, and its new
+    // time recorded, so the run after that needs no pipeline again
+    Files.setLastModifiedTime(
+        ws.resolve("docs/tar.md"), FileTime.fromMillis(System.currentTimeMillis() + 60_000));
+    Run touched = cli("ingest");
+    assertTrue(touched.out().contains("3 listed: 0 new, 0 changed, 3 unchanged"), touched.out());
+    assertFalse(touched.out().contains("no pipeline was run"), touched.out());
+    assertTrue(touched.out().contains("3 read, 0 converted"), touched.out());
+    assertEquals(first, pointsByIdToContent());
+    assertTrue(cli("ingest").out().contains("no pipeline was run"));
+
     Run history = cli("status");
     assertTrue(history.out().contains("Manifest    `e2e_manifest`: 3 documents"), history.out());
-    assertTrue(history.out().contains("Runs        2 recorded"), history.out());
+    assertTrue(history.out().contains("Runs        4 recorded"), history.out());
     assertTrue(history.out().contains("succeeded"), history.out());
     assertTrue(history.out().contains("new 0, changed 0, unchanged 3"), history.out());
   }

@@ -32,8 +32,9 @@ import org.apache.beam.sdk.values.TypeDescriptors;
 
 /**
  * Compares the files listed and read this run with the manifest of what the collection holds, by
- * document id, before any conversion: a file is NEW (no entry), CHANGED (its bytes' SHA-256 differs
- * from the entry's), or UNCHANGED; an entry no listed file matches is DELETED.
+ * document id, before any conversion: a file is NEW (no entry), UNCHANGED (its size and
+ * modification time are the entry's, or else its bytes' SHA-256 is), or CHANGED; an entry no listed
+ * file matches is DELETED.
  *
  * <p>The manifest given must cover exactly what the run listed (the same projects and sources,
  * after any {@code --project}/{@code --source} filter): an entry outside it would be reported
@@ -77,6 +78,7 @@ public final class DiffDocuments extends PTransform<PCollection<SourceFile>, Dif
   static final TupleTag<ChangedFile> CHANGED = new TupleTag<>() {};
   static final TupleTag<ManifestEntry> UNCHANGED = new TupleTag<>() {};
   static final TupleTag<ManifestEntry> DELETED = new TupleTag<>() {};
+  static final TupleTag<ManifestEntry> TOUCHED = new TupleTag<>() {};
 
   private static final TupleTag<KV<String, ManifestEntry>> MOVES = new TupleTag<>() {};
   private static final TupleTag<KV<String, Boolean>> LISTED_IDS = new TupleTag<>() {};
@@ -99,7 +101,9 @@ public final class DiffDocuments extends PTransform<PCollection<SourceFile>, Dif
             "Classify",
             ParDo.of(new ClassifyFn(held, force))
                 .withSideInputs(held)
-                .withOutputTags(NEW, TupleTagList.of(CHANGED).and(UNCHANGED).and(LISTED_IDS)));
+                .withOutputTags(
+                    NEW, TupleTagList.of(CHANGED).and(UNCHANGED).and(TOUCHED).and(LISTED_IDS)));
+    out.get(TOUCHED).setCoder(ModelCoders.manifestEntries());
     out.get(NEW).setCoder(ModelCoders.sourceFiles());
     out.get(CHANGED).setCoder(ModelCoders.changedFiles());
     out.get(UNCHANGED).setCoder(ModelCoders.manifestEntries());
@@ -115,7 +119,8 @@ public final class DiffDocuments extends PTransform<PCollection<SourceFile>, Dif
         PCollectionTuple.of(NEW, out.get(NEW))
             .and(CHANGED, out.get(CHANGED))
             .and(UNCHANGED, out.get(UNCHANGED))
-            .and(DELETED, deleted);
+            .and(DELETED, deleted)
+            .and(TOUCHED, out.get(TOUCHED));
     return new Result(all, moves(out.get(NEW), deleted));
   }
 
@@ -203,6 +208,14 @@ public final class DiffDocuments extends PTransform<PCollection<SourceFile>, Dif
       return outputs.get(UNCHANGED);
     }
 
+    /**
+     * Entries of UNCHANGED files whose size or time changed but not their bytes, with the new size
+     * and time: to be written back so the next run's cheap check recognises them.
+     */
+    public PCollection<ManifestEntry> touched() {
+      return outputs.get(TOUCHED);
+    }
+
     /** Entries no listed file matches any more. */
     public PCollection<ManifestEntry> deleted() {
       return outputs.get(DELETED);
@@ -235,6 +248,7 @@ public final class DiffDocuments extends PTransform<PCollection<SourceFile>, Dif
     private final Counter unchangedCount =
         Metrics.counter(DiffDocuments.class, "documents_unchanged");
     private final Counter forcedCount = Metrics.counter(DiffDocuments.class, "documents_forced");
+    private final Counter touchedCount = Metrics.counter(DiffDocuments.class, "documents_touched");
     private final CachedSideInput<Map<String, ManifestEntry>> held;
     private final boolean force;
 
@@ -254,8 +268,27 @@ public final class DiffDocuments extends PTransform<PCollection<SourceFile>, Dif
       if (entry == null) {
         newCount.inc();
         out.get(NEW).output(file);
-      } else if (DocumentIds.sha256Hex(file.bytes()).equals(entry.contentHash())) {
+      } else if (sameListing(file, entry)
+          || DocumentIds.sha256Hex(file.bytes()).equals(entry.contentHash())) {
         unchangedCount.inc();
+        if (!sameListing(file, entry)) {
+          // same bytes, new size or time (touched, copied back): remember the new listing so
+          // the next run does not hash the file again
+          touchedCount.inc();
+          out.get(TOUCHED)
+              .output(
+                  new ManifestEntry(
+                      entry.documentId(),
+                      entry.projectId(),
+                      entry.sourceType(),
+                      entry.source(),
+                      entry.path(),
+                      entry.contentHash(),
+                      file.sizeBytes(),
+                      file.lastModifiedMillis(),
+                      entry.chunkHashes(),
+                      entry.ingestedAt()));
+        }
         if (force) {
           forcedCount.inc();
           out.get(CHANGED).output(new ChangedFile(file, entry));
@@ -267,6 +300,16 @@ public final class DiffDocuments extends PTransform<PCollection<SourceFile>, Dif
         out.get(CHANGED).output(new ChangedFile(file, entry));
       }
     }
+  }
+
+  /**
+   * The cheap fingerprint: size and modification time as listed equal what the entry recorded (a
+   * known time only). When they differ, the bytes' hash decides.
+   */
+  static boolean sameListing(SourceFile file, ManifestEntry entry) {
+    return file.lastModifiedMillis() > 0
+        && file.lastModifiedMillis() == entry.lastModifiedMillis()
+        && file.sizeBytes() == entry.sizeBytes();
   }
 
   /** An entry no listed file matches. */

@@ -27,6 +27,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(TestPipelineExtension.class)
 class DiffDocumentsTest {
   static SourceFile file(String path, String content) {
+    return file(path, content, 1_000L);
+  }
+
+  /** A listed file modified at {@code modified}; entries record 1,000. */
+  static SourceFile file(String path, String content, long modified) {
     byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
     return new SourceFile(
         DocumentIds.documentId("p", "localfile", "docs", path),
@@ -36,7 +41,7 @@ class DiffDocumentsTest {
         path,
         "file:///docs/" + path,
         bytes.length,
-        1_000L,
+        modified,
         bytes);
   }
 
@@ -60,9 +65,9 @@ class DiffDocumentsTest {
     List<SourceFile> listed =
         List.of(
             file("same.md", "# Same\nunchanged text"),
-            file("edited.md", "# Edited\nnew paragraph"),
+            file("edited.md", "# Edited\nnew paragraph", 2_000L),
             file("added.md", "# Added"),
-            file("touched.md", "# Touched\nsame bytes, newer mtime"));
+            file("touched.md", "# Touched\nsame bytes, newer mtime", 2_000L));
     List<ManifestEntry> held =
         List.of(
             entry("same.md", "# Same\nunchanged text"),
@@ -96,6 +101,13 @@ class DiffDocumentsTest {
         .containsInAnyOrder("same.md", "touched.md");
     PAssert.that(diff.deleted().apply("DeletedPaths", paths(ManifestEntry::path)))
         .containsInAnyOrder("removed.md");
+    PAssert.that(
+            diff.touched()
+                .apply(
+                    "TouchedPaths",
+                    MapElements.into(TypeDescriptors.strings())
+                        .via(e -> e.path() + " at " + e.lastModifiedMillis())))
+        .containsInAnyOrder("touched.md at 2000");
 
     PipelineResult result = pipeline.run();
     result.waitUntilFinish();
@@ -115,6 +127,7 @@ class DiffDocumentsTest {
             "documents_changed", 1L,
             "documents_deleted", 1L,
             "documents_new", 1L,
+            "documents_touched", 1L,
             "documents_unchanged", 2L),
         counters);
   }
@@ -175,6 +188,47 @@ class DiffDocumentsTest {
         .containsInAnyOrder("added.md");
     PAssert.that(diff.deleted().apply("DeletedPaths", paths(ManifestEntry::path)))
         .containsInAnyOrder("gone.md");
+    pipeline.run().waitUntilFinish();
+  }
+
+  @Test
+  void anEqualSizeAndTimeIsTrustedWithoutReadingTheBytes(TestPipeline pipeline) {
+    // the cheap fingerprint: an edit that keeps the size and the modification time to the
+    // millisecond is not seen (documented; `ingest --force` rewrites everything)
+    SourceFile sameListing = file("same.md", "# Same\nB", 1_000L);
+    SourceFile unknownTime = file("unknown.md", "# Unknown\nB", 0L);
+    List<ManifestEntry> held =
+        List.of(
+            entry("same.md", "# Same\nA"),
+            new ManifestEntry(
+                unknownTime.documentId(),
+                "p",
+                "localfile",
+                "docs",
+                "unknown.md",
+                DocumentIds.sha256Hex("# Unknown\nA".getBytes(StandardCharsets.UTF_8)),
+                unknownTime.sizeBytes(),
+                0L,
+                List.of(),
+                "t"));
+    DiffDocuments.Result diff =
+        pipeline
+            .apply(
+                "Listed",
+                Create.of(List.of(sameListing, unknownTime)).withCoder(ModelCoders.sourceFiles()))
+            .apply(
+                DiffDocuments.against(
+                    pipeline.apply(
+                        "Manifest", Create.of(held).withCoder(ModelCoders.manifestEntries()))));
+    PAssert.that(diff.unchanged().apply("UnchangedPaths", paths(ManifestEntry::path)))
+        .containsInAnyOrder("same.md");
+    // without a known time, the hash decides
+    PAssert.that(
+            diff.changed()
+                .apply(
+                    "ChangedPaths",
+                    MapElements.into(TypeDescriptors.strings()).via(c -> c.current().path())))
+        .containsInAnyOrder("unknown.md");
     pipeline.run().waitUntilFinish();
   }
 

@@ -27,6 +27,7 @@ final class FilterMatcher {
   private final Map<String, FieldIndex> indexes;
   private final List<String> vectorNames;
   private final Map<Condition, Set<PointKey>> idSets = new java.util.IdentityHashMap<>();
+  private final Map<Match, Set<String>> keywordSets = new java.util.IdentityHashMap<>();
 
   FilterMatcher(Filter filter, Map<String, FieldIndex> indexes, List<String> vectorNames) {
     this.vectorNames = vectorNames;
@@ -56,6 +57,7 @@ final class FilterMatcher {
     switch (c.getConditionOneOfCase()) {
       case FIELD:
         validateField(c.getField());
+        keywordSet(c.getField());
         break;
       case HAS_ID:
         {
@@ -79,6 +81,24 @@ final class FilterMatcher {
       default:
         throw QdrantErrors.invalid("Wrong input: empty condition in filter");
     }
+  }
+
+  /** Keyword lists of match-any / except become hash sets once, not a list scan per point. */
+  private void keywordSet(FieldCondition f) {
+    if (!f.hasMatch()) {
+      return;
+    }
+    Match m = f.getMatch();
+    if (m.getMatchValueCase() == Match.MatchValueCase.KEYWORDS) {
+      keywordSets.put(m, new HashSet<>(m.getKeywords().getStringsList()));
+    } else if (m.getMatchValueCase() == Match.MatchValueCase.EXCEPT_KEYWORDS) {
+      keywordSets.put(m, new HashSet<>(m.getExceptKeywords().getStringsList()));
+    }
+  }
+
+  private Set<String> keywords(Match m, List<String> list) {
+    Set<String> set = keywordSets.get(m);
+    return set != null ? set : new HashSet<>(list);
   }
 
   private static void validateField(FieldCondition f) {
@@ -271,7 +291,7 @@ final class FilterMatcher {
         return false;
       case KEYWORDS:
         {
-          List<String> wanted = m.getKeywords().getStringsList();
+          Set<String> wanted = keywords(m, m.getKeywords().getStringsList());
           for (Value v : values) {
             if (v.hasStringValue() && wanted.contains(v.getStringValue())) {
               return true;
@@ -291,7 +311,7 @@ final class FilterMatcher {
         }
       case EXCEPT_KEYWORDS:
         {
-          List<String> excluded = m.getExceptKeywords().getStringsList();
+          Set<String> excluded = keywords(m, m.getExceptKeywords().getStringsList());
           return exceptMatches(
               values, v -> v.hasStringValue() && excluded.contains(v.getStringValue()));
         }
