@@ -29,7 +29,9 @@ import org.apache.beam.sdk.io.TextIO;
 import org.apache.beam.sdk.transforms.Filter;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.transforms.Wait;
+import org.apache.beam.sdk.transforms.WithKeys;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
@@ -55,13 +57,23 @@ public final class IngestionPipeline {
 
   /** Adds the ingestion graph for {@code job} to {@code pipeline}. */
   public static void buildPipeline(Pipeline pipeline, IngestionJob job) {
-    ReadDocuments.Result read =
-        pipeline.apply(
-            "ReadDocuments",
-            ReadDocuments.from(job.sources()).withSpreadBuckets(job.spreadBuckets()));
     PCollection<ManifestEntry> manifest =
         pipeline.apply(
             "ReadManifest", ReadManifest.of(job.qdrant(), job.collection(), job.scopes()));
+    ReadDocuments read0 = ReadDocuments.from(job.sources()).withSpreadBuckets(job.spreadBuckets());
+    if (!job.force()) {
+      // files whose size and time are as recorded are not even read
+      read0 =
+          read0.withKnownFiles(
+              manifest
+                  .apply(
+                      "KnownById",
+                      WithKeys.<String, ManifestEntry>of(ManifestEntry::documentId)
+                          .withKeyType(TypeDescriptors.strings()))
+                  .setCoder(KvCoder.of(StringUtf8Coder.of(), ModelCoders.manifestEntries()))
+                  .apply("KnownView", View.asMap()));
+    }
+    ReadDocuments.Result read = pipeline.apply("ReadDocuments", read0);
     DiffDocuments.Result diff =
         read.files().apply("DiffDocuments", DiffDocuments.against(manifest).withForce(job.force()));
 

@@ -59,7 +59,7 @@ final class LocalModels {
                     "maxLength", Integer.toString(m.window()),
                     "addSpecialTokens", "true"));
       }
-      OrtEnvironment env = OrtEnvironment.getEnvironment();
+      OrtEnvironment env = environment();
       OrtSession.SessionOptions options = new OrtSession.SessionOptions();
       options.setIntraOpNumThreads(1);
       options.setInterOpNumThreads(1);
@@ -71,6 +71,40 @@ final class LocalModels {
     } catch (OrtException e) {
       throw new IllegalStateException("cannot start ONNX runtime for " + m.id(), e);
     }
+  }
+
+  /**
+   * ONNX Runtime 1.29 scans the process's command line with a recursive regular expression when its
+   * environment is created; a command line over about 3.5 KB (long JVM options, a Spark or Dataflow
+   * worker's classpath) overflows a worker thread's 1 MB stack and the JVM dies with SIGSEGV. So
+   * the environment is created once on a thread with a large stack.
+   */
+  private static OrtEnvironment environment() {
+    OrtEnvironment[] env = new OrtEnvironment[1];
+    RuntimeException[] failure = new RuntimeException[1];
+    Thread t =
+        new Thread(
+            null,
+            () -> {
+              try {
+                env[0] = OrtEnvironment.getEnvironment();
+              } catch (RuntimeException e) {
+                failure[0] = e;
+              }
+            },
+            "onnxruntime-environment",
+            256L << 20);
+    t.start();
+    try {
+      t.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while starting ONNX Runtime", e);
+    }
+    if (failure[0] != null) {
+      throw failure[0];
+    }
+    return env[0];
   }
 
   /**

@@ -1,6 +1,8 @@
 package dev.qdrantloader.io.localfile;
 
+import dev.qdrantloader.transforms.beam.CachedSideInput;
 import dev.qdrantloader.transforms.model.Failure;
+import dev.qdrantloader.transforms.model.ManifestEntry;
 import dev.qdrantloader.transforms.model.ModelCoders;
 import dev.qdrantloader.transforms.model.OutputWithFailures;
 import dev.qdrantloader.transforms.model.SourceFile;
@@ -10,6 +12,7 @@ import java.nio.channels.Channels;
 import java.nio.channels.ReadableByteChannel;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.VarIntCoder;
@@ -28,11 +31,13 @@ import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.Reshuffle;
 import org.apache.beam.sdk.transforms.WithKeys;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
 import org.apache.beam.sdk.values.TypeDescriptors;
@@ -46,10 +51,15 @@ import org.apache.beam.sdk.values.TypeDescriptors;
 public final class ReadDocuments extends PTransform<PBegin, ReadDocuments.Result> {
   private final List<LocalFileSpec> sources;
   private final int spreadBuckets;
+  private final PCollectionView<Map<String, ManifestEntry>> known;
 
-  private ReadDocuments(List<LocalFileSpec> sources, int spreadBuckets) {
+  private ReadDocuments(
+      List<LocalFileSpec> sources,
+      int spreadBuckets,
+      PCollectionView<Map<String, ManifestEntry>> known) {
     this.sources = sources;
     this.spreadBuckets = spreadBuckets;
+    this.known = known;
   }
 
   /** Reads {@code sources}, each listed file spread to its own random key. */
@@ -57,7 +67,7 @@ public final class ReadDocuments extends PTransform<PBegin, ReadDocuments.Result
     if (sources == null || sources.isEmpty()) {
       throw new IllegalArgumentException("ReadDocuments needs at least one source");
     }
-    return new ReadDocuments(List.copyOf(sources), 0);
+    return new ReadDocuments(List.copyOf(sources), 0, null);
   }
 
   /**
@@ -68,7 +78,16 @@ public final class ReadDocuments extends PTransform<PBegin, ReadDocuments.Result
     if (buckets < 0) {
       throw new IllegalArgumentException("buckets must not be negative, got " + buckets);
     }
-    return new ReadDocuments(sources, buckets);
+    return new ReadDocuments(sources, buckets, known);
+  }
+
+  /**
+   * Files whose listed size and modification time equal those of their entry in {@code entries} (by
+   * document id) are not read: they come out with {@code null} bytes, which {@code DiffDocuments}
+   * classifies as unchanged by that same fingerprint. Counted as {@code documents_not_read}.
+   */
+  public ReadDocuments withKnownFiles(PCollectionView<Map<String, ManifestEntry>> entries) {
+    return new ReadDocuments(sources, spreadBuckets, entries);
   }
 
   static final TupleTag<SourceFile> FILES = new TupleTag<SourceFile>() {};
@@ -94,7 +113,12 @@ public final class ReadDocuments extends PTransform<PBegin, ReadDocuments.Result
                       : Reshuffle.<MatchResult.Metadata>viaRandomKey())
               .apply(
                   "Read " + name,
-                  ParDo.of(new ReadFn(spec)).withOutputTags(FILES, TupleTagList.of(FAILED)));
+                  known == null
+                      ? ParDo.of(new ReadFn(spec, null))
+                          .withOutputTags(FILES, TupleTagList.of(FAILED))
+                      : ParDo.of(new ReadFn(spec, known))
+                          .withSideInputs(known)
+                          .withOutputTags(FILES, TupleTagList.of(FAILED)));
       files.add(read.get(FILES).setCoder(ModelCoders.sourceFiles()));
       failures.add(read.get(FAILED).setCoder(ModelCoders.failures()));
     }
@@ -181,24 +205,32 @@ public final class ReadDocuments extends PTransform<PBegin, ReadDocuments.Result
     private final Counter read = Metrics.counter(ReadDocuments.class, "documents_read");
     private final Counter failed = Metrics.counter(ReadDocuments.class, "documents_failed");
     private final Distribution micros = Metrics.distribution(ReadDocuments.class, "read_micros");
+    private final Counter notRead = Metrics.counter(ReadDocuments.class, "documents_not_read");
     private final SourceListing listing;
+    private final CachedSideInput<Map<String, ManifestEntry>> known;
 
-    ReadFn(LocalFileSpec spec) {
+    ReadFn(LocalFileSpec spec, PCollectionView<Map<String, ManifestEntry>> known) {
       this.spec = spec;
       this.listing = new SourceListing(spec);
+      this.known = known == null ? null : CachedSideInput.of(known);
     }
 
     @ProcessElement
-    public void process(@Element MatchResult.Metadata file, MultiOutputReceiver out) {
+    public void process(
+        @Element MatchResult.Metadata file,
+        ProcessContext context,
+        BoundedWindow window,
+        MultiOutputReceiver out) {
       long start = System.nanoTime();
       try {
-        read(file, out);
+        read(file, known == null ? null : known.get(context, window), out);
       } finally {
         micros.update((System.nanoTime() - start) / 1_000);
       }
     }
 
-    private void read(MatchResult.Metadata file, MultiOutputReceiver out) {
+    private void read(
+        MatchResult.Metadata file, Map<String, ManifestEntry> entries, MultiOutputReceiver out) {
       SourceListing.Listed doc = listing.describe(file);
       if (doc == null) {
         return;
@@ -208,6 +240,26 @@ public final class ReadDocuments extends PTransform<PBegin, ReadDocuments.Result
       String documentId = doc.documentId();
       String url = doc.url();
       long modified = doc.lastModifiedMillis();
+      ManifestEntry entry = entries == null ? null : entries.get(documentId);
+      if (entry != null
+          && modified > 0
+          && modified == entry.lastModifiedMillis()
+          && file.sizeBytes() == entry.sizeBytes()) {
+        notRead.inc();
+        out.get(FILES)
+            .output(
+                new SourceFile(
+                    documentId,
+                    spec.projectId(),
+                    LocalFileSpec.SOURCE_TYPE,
+                    spec.source(),
+                    relative,
+                    url,
+                    file.sizeBytes(),
+                    modified,
+                    null));
+        return;
+      }
       if (file.sizeBytes() > spec.maxFileSize()) {
         fail(
             out,

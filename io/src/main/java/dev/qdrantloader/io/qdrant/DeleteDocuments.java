@@ -89,13 +89,16 @@ public final class DeleteDocuments
         ids.add(e.documentId());
         chunks += e.chunkHashes().size();
       }
+      // Entries first: a crash in between leaves points without entries, which the next run
+      // rewrites (the file is back) or sweeps as orphans; the other order could leave an entry
+      // whose points are gone, which a returning file with the same bytes would never repair.
+      QdrantManifest.delete(connection.client(), collection, ids);
       QdrantCollections.deleteWhere(
           connection.client(),
           collection,
           Filter.newBuilder()
               .addMust(ConditionFactory.matchKeywords(PointPayloads.DOCUMENT_ID, ids))
               .build());
-      QdrantManifest.delete(connection.client(), collection, ids);
       documents.inc(buffer.size());
       points.inc(chunks);
       buffer.clear();

@@ -5,6 +5,7 @@ import static io.qdrant.client.ConditionFactory.matchKeyword;
 import static io.qdrant.client.ValueFactory.value;
 
 import dev.qdrantloader.transforms.model.DocumentIds;
+import io.qdrant.client.ConditionFactory;
 import io.qdrant.client.PointIdFactory;
 import io.qdrant.client.QdrantClient;
 import io.qdrant.client.WithPayloadSelectorFactory;
@@ -142,6 +143,68 @@ public final class RunHistory {
               r.scope(),
               r.counts()));
     }
+  }
+
+  /**
+   * After runs that did not finish: forgets the manifest entries of every document of {@code
+   * scopes} that such a run wrote points for (its points carry the run's start as {@code
+   * ingested_at}), so this run writes them again. Their points may be a mix of old and new content
+   * that the entry does not describe (a crash between a document's upserts, its stale delete and
+   * its entry), and the file may even be back as the entry recorded it. Nothing is deleted from the
+   * collection here: search keeps finding the documents meanwhile.
+   *
+   * @return how many documents will be written again
+   */
+  public static int forgetDocumentsTouchedBy(
+      QdrantClient client, String collection, List<Run> runs, List<SourceScope> scopes) {
+    if (runs.isEmpty() || scopes.isEmpty()) {
+      return 0;
+    }
+    List<String> starts = new ArrayList<>();
+    for (Run r : runs) {
+      starts.add(r.startedAt());
+    }
+    Filter.Builder f =
+        Filter.newBuilder()
+            .addMust(ConditionFactory.matchKeywords(PointPayloads.INGESTED_AT, starts));
+    Filter.Builder anyScope = Filter.newBuilder();
+    for (SourceScope s : scopes) {
+      anyScope.addShould(
+          ConditionFactory.filter(
+              Filter.newBuilder()
+                  .addMust(matchKeyword(PointPayloads.PROJECT_ID, s.projectId()))
+                  .addMust(matchKeyword(PointPayloads.SOURCE_TYPE, s.sourceType()))
+                  .addMust(matchKeyword(PointPayloads.SOURCE, s.source()))
+                  .build()));
+    }
+    f.addMust(ConditionFactory.filter(anyScope.build()));
+    java.util.Set<String> documents = new java.util.TreeSet<>();
+    PointId offset = null;
+    do {
+      ScrollPoints.Builder page =
+          ScrollPoints.newBuilder()
+              .setCollectionName(collection)
+              .setFilter(f.build())
+              .setLimit(2_000)
+              .setWithPayload(
+                  io.qdrant.client.grpc.Points.WithPayloadSelector.newBuilder()
+                      .setInclude(
+                          io.qdrant.client.grpc.Points.PayloadIncludeSelector.newBuilder()
+                              .addFields(PointPayloads.DOCUMENT_ID)));
+      if (offset != null) {
+        page.setOffset(offset);
+      }
+      ScrollResponse r = await(client.scrollAsync(page.build()));
+      for (RetrievedPoint p : r.getResultList()) {
+        documents.add(p.getPayloadMap().get(PointPayloads.DOCUMENT_ID).getStringValue());
+      }
+      offset = r.hasNextPageOffset() ? r.getNextPageOffset() : null;
+    } while (offset != null);
+    List<String> ids = new ArrayList<>(documents);
+    for (int i = 0; i < ids.size(); i += 1_000) {
+      QdrantManifest.delete(client, collection, ids.subList(i, Math.min(ids.size(), i + 1_000)));
+    }
+    return ids.size();
   }
 
   private static void write(QdrantClient client, String collection, Run run) {

@@ -130,7 +130,7 @@ class ReadDocumentsTest {
         pipeline
             .apply(org.apache.beam.sdk.transforms.Create.of(listed))
             .apply(
-                org.apache.beam.sdk.transforms.ParDo.of(new ReadDocuments.ReadFn(spec))
+                org.apache.beam.sdk.transforms.ParDo.of(new ReadDocuments.ReadFn(spec, null))
                     .withOutputTags(
                         ReadDocuments.FILES,
                         org.apache.beam.sdk.values.TupleTagList.of(ReadDocuments.FAILED)));

@@ -122,7 +122,6 @@ final class IngestCommand implements Callable<Integer> {
         sweep = true;
       }
       String scope = scopeDescription();
-      RunHistory.started(target.client(), collection, runId, started.toString(), scope);
       IngestionJobs.Planned planned =
           IngestionJobs.plan(
               config,
@@ -130,6 +129,19 @@ final class IngestCommand implements Callable<Integer> {
               started.toString(),
               runDir.resolve("failures").toString());
       IngestionJob job = planned.job().withIncremental(force, sweep);
+      if (!unfinished.isEmpty()) {
+        int redo =
+            RunHistory.forgetDocumentsTouchedBy(
+                target.client(), collection, unfinished, job.scopes());
+        if (redo > 0) {
+          out.println(
+              "  "
+                  + redo
+                  + " documents it was writing are written again (their points may be part old,"
+                  + " part new)");
+        }
+      }
+      RunHistory.started(target.client(), collection, runId, started.toString(), scope);
       List<Failure> failures = new ArrayList<>(planned.unavailableSources());
       Map<String, Long> counters = new HashMap<>();
       Map<String, Map<String, Long>> distributions = new TreeMap<>();
@@ -184,7 +196,10 @@ final class IngestCommand implements Callable<Integer> {
               failures.isEmpty() ? RunHistory.SUCCEEDED : RunHistory.FAILED_DOCUMENTS,
               scope,
               summary.outcomes()));
-      if (sweep && !unfinished.isEmpty()) {
+      // Only a run over every source has cleaned up after them everywhere; until one does, each
+      // run sweeps and rewrites within its own sources.
+      boolean everySource = project == null && sourceType == null && source == null;
+      if (everySource && !unfinished.isEmpty()) {
         RunHistory.markCleanedUp(target.client(), collection, unfinished, Instant.now().toString());
       }
       writeSummaryJson(

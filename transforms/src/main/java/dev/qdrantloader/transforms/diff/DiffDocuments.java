@@ -265,9 +265,16 @@ public final class DiffDocuments extends PTransform<PCollection<SourceFile>, Dif
         MultiOutputReceiver out) {
       out.get(LISTED_IDS).output(KV.of(file.documentId(), true));
       ManifestEntry entry = held.get(context, window).get(file.documentId());
-      if (entry == null) {
+      if (entry == null && file.bytes() == null) {
+        throw new IllegalStateException("new file " + file.path() + " came without its bytes");
+      } else if (entry == null) {
         newCount.inc();
         out.get(NEW).output(file);
+      } else if (file.bytes() == null && !sameListing(file, entry)) {
+        throw new IllegalStateException(
+            "file "
+                + file.path()
+                + " came without its bytes although its size or time differ from its entry");
       } else if (sameListing(file, entry)
           || DocumentIds.sha256Hex(file.bytes()).equals(entry.contentHash())) {
         unchangedCount.inc();
