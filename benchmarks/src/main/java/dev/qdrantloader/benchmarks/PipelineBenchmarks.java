@@ -472,7 +472,9 @@ public final class PipelineBenchmarks {
               throws IOException {
             Path target = to.resolve(from.relativize(file).toString());
             if (!link) {
-              Files.copy(file, target);
+              // with its modification time: the copy is the corpus a workspace ingested, and the
+              // loader's fingerprint is size and time before it hashes
+              Files.copy(file, target, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
             } else {
               try {
                 Files.createLink(target, file);

@@ -9,22 +9,19 @@ import io.qdrant.client.grpc.Common.Filter;
 import io.qdrant.client.grpc.Common.PointId;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import org.apache.beam.sdk.coders.BooleanCoder;
 import org.apache.beam.sdk.coders.KvCoder;
-import org.apache.beam.sdk.coders.ListCoder;
-import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.coders.VoidCoder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
-import org.apache.beam.sdk.transforms.Flatten;
-import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.WithKeys;
@@ -33,10 +30,7 @@ import org.apache.beam.sdk.transforms.join.CoGroupByKey;
 import org.apache.beam.sdk.transforms.join.KeyedPCollectionTuple;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.PCollectionList;
-import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
-import org.apache.beam.sdk.values.TupleTagList;
 import org.apache.beam.sdk.values.TypeDescriptors;
 
 /**
@@ -116,172 +110,136 @@ public final class CommitDocuments
   private static final TupleTag<WrittenPoint> WRITTEN = new TupleTag<>() {};
   private static final TupleTag<ManifestEntry> LISTED = new TupleTag<>() {};
   private static final TupleTag<ManifestEntry> PREVIOUS = new TupleTag<>() {};
-  private static final TupleTag<KV<Boolean, ManifestEntry>> COMPLETE = new TupleTag<>() {};
-  private static final TupleTag<KV<String, List<String>>> INCOMPLETE = new TupleTag<>() {};
 
-  /** Documents are spread over this many keys for their batched commits. */
+  /** Documents are joined and committed over this many keys (a hash of the document id). */
   private static final int BUCKETS = 16;
 
   @Override
   public PCollection<Void> expand(PCollection<WrittenPoint> written) {
-    PCollectionTuple decided =
-        KeyedPCollectionTuple.of(
-                WRITTEN,
-                written
-                    .apply(
-                        "KeyWritten",
-                        WithKeys.<String, WrittenPoint>of(WrittenPoint::documentId)
-                            .withKeyType(TypeDescriptors.strings()))
-                    .setCoder(KvCoder.of(StringUtf8Coder.of(), ModelCoders.writtenPoints())))
-            .and(LISTED, keyed(listed, "KeyListed"))
-            .and(PREVIOUS, keyed(previous, "KeyPrevious"))
-            .apply("ByDocument", CoGroupByKey.create())
-            .apply(
-                "Decide",
-                ParDo.of(new DecideFn(ingestedAt, cleanNew))
-                    .withOutputTags(COMPLETE, TupleTagList.of(INCOMPLETE)));
-    // A join's output comes one document at a time; regrouping the decisions over a few keys lets
-    // one delete and one manifest upsert serve many documents on every runner.
-    PCollection<Void> committed =
-        decided
-            .get(COMPLETE)
-            .setCoder(KvCoder.of(BooleanCoder.of(), ModelCoders.manifestEntries()))
-            .apply(
-                "BucketCommits",
-                WithKeys.<Integer, KV<Boolean, ManifestEntry>>of(
-                        kv -> bucket(kv.getValue().documentId()))
-                    .withKeyType(TypeDescriptors.integers()))
-            .setCoder(
-                KvCoder.of(
-                    VarIntCoder.of(), KvCoder.of(BooleanCoder.of(), ModelCoders.manifestEntries())))
-            .apply("GroupCommits", GroupByKey.create())
-            .apply("Commit", ParDo.of(new CommitFn(connection, collection, maxBatchDocuments)))
-            .setCoder(VoidCoder.of());
-    PCollection<Void> rolledBack =
-        decided
-            .get(INCOMPLETE)
-            .setCoder(KvCoder.of(StringUtf8Coder.of(), ListCoder.of(StringUtf8Coder.of())))
-            .apply(
-                "BucketRollbacks",
-                WithKeys.<Integer, KV<String, List<String>>>of(kv -> bucket(kv.getKey()))
-                    .withKeyType(TypeDescriptors.integers()))
-            .setCoder(
-                KvCoder.of(
-                    VarIntCoder.of(),
-                    KvCoder.of(StringUtf8Coder.of(), ListCoder.of(StringUtf8Coder.of()))))
-            .apply("GroupRollbacks", GroupByKey.create())
-            .apply("RollBack", ParDo.of(new RollbackFn(connection, collection)))
-            .setCoder(VoidCoder.of());
-    return PCollectionList.of(committed).and(rolledBack).apply("Done", Flatten.pCollections());
+    // Joined by bucket, not by document: a join by document gives every document its own group,
+    // and the DirectRunner a bundle per group and step (a fixed cost per document); a bucket's
+    // group holds a few hundred documents, joined in memory and committed in batches.
+    return KeyedPCollectionTuple.of(
+            WRITTEN,
+            written
+                .apply(
+                    "BucketWritten",
+                    WithKeys.<Integer, WrittenPoint>of(p -> bucket(p.documentId()))
+                        .withKeyType(TypeDescriptors.integers()))
+                .setCoder(KvCoder.of(VarIntCoder.of(), ModelCoders.writtenPoints())))
+        .and(LISTED, bucketed(listed, "BucketListed"))
+        .and(PREVIOUS, bucketed(previous, "BucketPrevious"))
+        .apply("ByBucket", CoGroupByKey.create())
+        .apply(
+            "Commit",
+            ParDo.of(new CommitFn(connection, collection, ingestedAt, maxBatchDocuments, cleanNew)))
+        .setCoder(VoidCoder.of());
   }
 
   private static int bucket(String documentId) {
     return Math.floorMod(documentId.hashCode(), BUCKETS);
   }
 
-  static PCollection<KV<String, ManifestEntry>> keyed(
+  private static PCollection<KV<Integer, ManifestEntry>> bucketed(
       PCollection<ManifestEntry> entries, String name) {
     return entries
         .apply(
             name,
-            WithKeys.<String, ManifestEntry>of(ManifestEntry::documentId)
-                .withKeyType(TypeDescriptors.strings()))
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), ModelCoders.manifestEntries()));
+            WithKeys.<Integer, ManifestEntry>of(e -> bucket(e.documentId()))
+                .withKeyType(TypeDescriptors.integers()))
+        .setCoder(KvCoder.of(VarIntCoder.of(), ModelCoders.manifestEntries()));
   }
 
   /**
-   * Per document: complete (every chunk written) gives its new entry; incomplete gives the ids of
-   * the points this run added, to be removed again.
+   * One bucket: per document, complete (every chunk written) commits its new entry after deleting
+   * its stale points; incomplete removes the points this run added and keeps its entry.
    */
-  static final class DecideFn extends DoFn<KV<String, CoGbkResult>, KV<Boolean, ManifestEntry>> {
+  static final class CommitFn extends DoFn<KV<Integer, CoGbkResult>, Void> {
+    private final Counter committed = Metrics.counter(CommitDocuments.class, "documents_committed");
     private final Counter incomplete =
         Metrics.counter(CommitDocuments.class, "documents_incomplete");
     private final Counter removed = Metrics.counter(CommitDocuments.class, "points_removed");
+    private final QdrantConnection connection;
+    private final String collection;
     private final String ingestedAt;
+    private final int maxBatch;
     private final boolean cleanNew;
 
-    DecideFn(String ingestedAt, boolean cleanNew) {
+    CommitFn(
+        QdrantConnection connection,
+        String collection,
+        String ingestedAt,
+        int maxBatch,
+        boolean cleanNew) {
+      this.connection = connection;
+      this.collection = collection;
       this.ingestedAt = ingestedAt;
+      this.maxBatch = maxBatch;
       this.cleanNew = cleanNew;
     }
 
     @ProcessElement
-    public void process(@Element KV<String, CoGbkResult> doc, MultiOutputReceiver out) {
-      ManifestEntry now = first(doc.getValue().getAll(LISTED).iterator());
-      ManifestEntry before = first(doc.getValue().getAll(PREVIOUS).iterator());
-      List<WrittenPoint> points = new ArrayList<>();
-      doc.getValue().getAll(WRITTEN).forEach(points::add);
-      if (now == null || points.isEmpty()) {
-        return; // failed before anything was written (its failure is reported): nothing changes
+    public void process(@Element KV<Integer, CoGbkResult> bucket) {
+      Map<String, List<WrittenPoint>> written = new HashMap<>();
+      for (WrittenPoint p : bucket.getValue().getAll(WRITTEN)) {
+        written.computeIfAbsent(p.documentId(), k -> new ArrayList<>()).add(p);
       }
-      int count = points.get(0).chunkCount();
-      String[] hashes = new String[count];
-      for (WrittenPoint p : points) {
-        if (p.chunkIndex() < count) {
-          hashes[p.chunkIndex()] = p.chunkHash();
+      Map<String, ManifestEntry> before = new HashMap<>();
+      for (ManifestEntry e : bucket.getValue().getAll(PREVIOUS)) {
+        before.put(e.documentId(), e);
+      }
+      List<ManifestEntry> listed = new ArrayList<>();
+      bucket.getValue().getAll(LISTED).forEach(listed::add);
+      listed.sort(Comparator.comparing(ManifestEntry::documentId));
+
+      List<ManifestEntry> complete = new ArrayList<>();
+      List<Boolean> clean = new ArrayList<>();
+      List<PointId> drop = new ArrayList<>();
+      for (ManifestEntry now : listed) {
+        List<WrittenPoint> points = written.get(now.documentId());
+        if (points == null) {
+          continue; // failed before anything was written (its failure is reported)
         }
-      }
-      boolean complete = Arrays.stream(hashes).allMatch(h -> h != null);
-      Set<String> beforeIds = before == null ? Set.of() : new HashSet<>(before.pointIds());
-      if (complete) {
-        ManifestEntry entry = now.withChunks(Arrays.asList(hashes), ingestedAt);
-        Set<String> keep = new HashSet<>(entry.pointIds());
-        removed.inc(beforeIds.stream().filter(id -> !keep.contains(id)).count());
-        out.get(COMPLETE).output(KV.of(before != null || cleanNew, entry));
-      } else {
-        List<String> drop = new ArrayList<>();
+        ManifestEntry previous = before.get(now.documentId());
+        Set<String> beforeIds = previous == null ? Set.of() : new HashSet<>(previous.pointIds());
+        int count = points.get(0).chunkCount();
+        String[] hashes = new String[count];
         for (WrittenPoint p : points) {
-          if (!beforeIds.contains(p.pointId())) {
-            drop.add(p.pointId());
+          if (p.chunkIndex() < count) {
+            hashes[p.chunkIndex()] = p.chunkHash();
           }
         }
-        incomplete.inc();
-        out.get(INCOMPLETE).output(KV.of(doc.getKey(), drop));
-      }
-    }
-
-    private static <T> T first(Iterator<T> it) {
-      return it.hasNext() ? it.next() : null;
-    }
-  }
-
-  /** Deletes stale points, then writes entries, for up to {@code maxBatch} documents at a time. */
-  static final class CommitFn
-      extends DoFn<KV<Integer, Iterable<KV<Boolean, ManifestEntry>>>, Void> {
-    private final Counter committed = Metrics.counter(CommitDocuments.class, "documents_committed");
-    private final QdrantConnection connection;
-    private final String collection;
-    private final int maxBatch;
-
-    CommitFn(QdrantConnection connection, String collection, int maxBatch) {
-      this.connection = connection;
-      this.collection = collection;
-      this.maxBatch = maxBatch;
-    }
-
-    @ProcessElement
-    public void process(@Element KV<Integer, Iterable<KV<Boolean, ManifestEntry>>> group) {
-      List<KV<Boolean, ManifestEntry>> batch = new ArrayList<>();
-      for (KV<Boolean, ManifestEntry> e : group.getValue()) {
-        batch.add(e);
-        if (batch.size() >= maxBatch) {
-          commit(batch);
-          batch.clear();
+        if (Arrays.stream(hashes).allMatch(h -> h != null)) {
+          ManifestEntry entry = now.withChunks(Arrays.asList(hashes), ingestedAt);
+          Set<String> keep = new HashSet<>(entry.pointIds());
+          removed.inc(beforeIds.stream().filter(id -> !keep.contains(id)).count());
+          complete.add(entry);
+          clean.add(previous != null || cleanNew);
+          if (complete.size() >= maxBatch) {
+            commit(complete, clean);
+          }
+        } else {
+          incomplete.inc();
+          for (WrittenPoint p : points) {
+            if (!beforeIds.contains(p.pointId())) {
+              drop.add(PointIdFactory.id(UUID.fromString(p.pointId())));
+            }
+          }
         }
       }
-      if (!batch.isEmpty()) {
-        commit(batch);
+      if (!complete.isEmpty()) {
+        commit(complete, clean);
       }
+      QdrantCollections.deleteIds(connection.client(), collection, drop);
     }
 
-    private void commit(List<KV<Boolean, ManifestEntry>> batch) {
+    /** Deletes the batch's stale points, then writes its entries; clears both lists. */
+    private void commit(List<ManifestEntry> entries, List<Boolean> clean) {
       List<String> docs = new ArrayList<>();
       List<PointId> keep = new ArrayList<>();
-      List<ManifestEntry> entries = new ArrayList<>();
-      for (KV<Boolean, ManifestEntry> kv : batch) {
-        ManifestEntry e = kv.getValue();
-        entries.add(e);
-        if (kv.getKey()) {
+      for (int i = 0; i < entries.size(); i++) {
+        if (clean.get(i)) {
+          ManifestEntry e = entries.get(i);
           docs.add(e.documentId());
           for (String id : e.pointIds()) {
             keep.add(PointIdFactory.id(UUID.fromString(id)));
@@ -299,29 +257,8 @@ public final class CommitDocuments
       }
       QdrantManifest.write(connection.client(), collection, entries);
       committed.inc(entries.size());
-    }
-  }
-
-  /** Removes the points incomplete documents added; their entries stay as they were. */
-  static final class RollbackFn
-      extends DoFn<KV<Integer, Iterable<KV<String, List<String>>>>, Void> {
-    private final QdrantConnection connection;
-    private final String collection;
-
-    RollbackFn(QdrantConnection connection, String collection) {
-      this.connection = connection;
-      this.collection = collection;
-    }
-
-    @ProcessElement
-    public void process(@Element KV<Integer, Iterable<KV<String, List<String>>>> group) {
-      List<PointId> drop = new ArrayList<>();
-      for (KV<String, List<String>> doc : group.getValue()) {
-        for (String id : doc.getValue()) {
-          drop.add(PointIdFactory.id(UUID.fromString(id)));
-        }
-      }
-      QdrantCollections.deleteIds(connection.client(), collection, drop);
+      entries.clear();
+      clean.clear();
     }
   }
 }
