@@ -60,8 +60,9 @@ final class RerunReport {
           s,
           "rerun",
           f(
-              "unchanged corpus: wall time, process start to exit (%,d documents listed, read"
-                  + " and hashed, all unchanged: 0 converted, 0 embedded, 0 points written)",
+              "unchanged corpus: wall time, process start to exit (%,d documents listed, all with"
+                  + " the size and time their entries record: nothing read, converted, embedded"
+                  + " or written)",
               rerun.path("documents").asLong()),
           unchangedWall,
           "%.1f s");
