@@ -1,0 +1,380 @@
+package dev.qdrantloader.io.embedding.remote;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A real HTTP server on loopback speaking the OpenAI embeddings API ({@code POST /v1/embeddings}),
+ * for tests and benchmarks of remote providers: configurable latency (base plus per input), caps on
+ * inputs and tokens per request, injected faults (429 with Retry-After, 500, a hang past the
+ * client's timeout, malformed JSON), a poisoned input that fails its request with a 400 naming it,
+ * a wrong vector size, and deterministic unit vectors (SHA-256 of the text). It counts what it
+ * served so tests can check limits from the server's side.
+ *
+ * <p>Tokens are counted as whitespace-separated words: deterministic and close enough to a real
+ * tokenizer for limits.
+ */
+public final class FakeEmbeddingServer implements AutoCloseable {
+  /** A text containing this marker makes its request fail with a 400 that names the input. */
+  public static final String POISON = "<<poison>>";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Config config;
+  private final HttpServer server;
+  private final ExecutorService workers;
+  private final Random random;
+  private final AtomicLong requests = new AtomicLong();
+  private final AtomicLong served = new AtomicLong();
+  private final AtomicLong inputs = new AtomicLong();
+  private final AtomicLong faults = new AtomicLong();
+  private final ConcurrentLinkedQueue<long[]> log = new ConcurrentLinkedQueue<>();
+
+  /**
+   * What the server does.
+   *
+   * @param dimension size of the vectors it returns
+   * @param baseLatencyMillis time every successful request takes
+   * @param perInputMillis extra time per input
+   * @param maxInputs inputs per request above which it answers 400 (0: no cap)
+   * @param maxTokensPerRequest tokens per request above which it answers 400 (0: no cap)
+   * @param faultRate share of requests answered with a fault (seeded, reproducible)
+   * @param fault which fault: "429", "500", "hang" or "malformed"
+   * @param retryAfterSeconds the Retry-After of a 429
+   * @param apiKey the bearer token it requires (null: none)
+   * @param threads requests served in parallel
+   * @param seed seed of the fault draws
+   */
+  public record Config(
+      int dimension,
+      long baseLatencyMillis,
+      long perInputMillis,
+      int maxInputs,
+      int maxTokensPerRequest,
+      double faultRate,
+      String fault,
+      int retryAfterSeconds,
+      String apiKey,
+      int threads,
+      long seed) {
+    /** 384-d vectors, no latency, no caps, no faults, no key, 8 threads. */
+    public static Config defaults() {
+      return new Config(384, 0, 0, 0, 0, 0.0, "500", 1, null, 8, 42);
+    }
+
+    public Config withLatency(long baseMillis, long perInput) {
+      return new Config(
+          dimension,
+          baseMillis,
+          perInput,
+          maxInputs,
+          maxTokensPerRequest,
+          faultRate,
+          fault,
+          retryAfterSeconds,
+          apiKey,
+          threads,
+          seed);
+    }
+
+    public Config withCaps(int inputs, int tokens) {
+      return new Config(
+          dimension,
+          baseLatencyMillis,
+          perInputMillis,
+          inputs,
+          tokens,
+          faultRate,
+          fault,
+          retryAfterSeconds,
+          apiKey,
+          threads,
+          seed);
+    }
+
+    public Config withFaults(double rate, String kind, int retryAfter) {
+      return new Config(
+          dimension,
+          baseLatencyMillis,
+          perInputMillis,
+          maxInputs,
+          maxTokensPerRequest,
+          rate,
+          kind,
+          retryAfter,
+          apiKey,
+          threads,
+          seed);
+    }
+
+    public Config withDimension(int d) {
+      return new Config(
+          d,
+          baseLatencyMillis,
+          perInputMillis,
+          maxInputs,
+          maxTokensPerRequest,
+          faultRate,
+          fault,
+          retryAfterSeconds,
+          apiKey,
+          threads,
+          seed);
+    }
+
+    public Config withApiKey(String key) {
+      return new Config(
+          dimension,
+          baseLatencyMillis,
+          perInputMillis,
+          maxInputs,
+          maxTokensPerRequest,
+          faultRate,
+          fault,
+          retryAfterSeconds,
+          key,
+          threads,
+          seed);
+    }
+  }
+
+  private FakeEmbeddingServer(Config config) throws IOException {
+    this.config = config;
+    this.random = new Random(config.seed());
+    this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    this.workers = Executors.newFixedThreadPool(config.threads());
+    server.setExecutor(workers);
+    server.createContext("/v1/embeddings", this::handle);
+  }
+
+  /** Starts a server on a free loopback port. */
+  public static FakeEmbeddingServer start(Config config) throws IOException {
+    FakeEmbeddingServer s = new FakeEmbeddingServer(config);
+    s.server.start();
+    return s;
+  }
+
+  /** The base URL clients use, e.g. {@code http://127.0.0.1:41234/v1}. */
+  public String baseUrl() {
+    return "http://"
+        + server.getAddress().getAddress().getHostAddress()
+        + ":"
+        + server.getAddress().getPort()
+        + "/v1";
+  }
+
+  /** Requests received (any outcome). */
+  public long requests() {
+    return requests.get();
+  }
+
+  /** Requests answered with vectors. */
+  public long served() {
+    return served.get();
+  }
+
+  /** Inputs embedded in served requests. */
+  public long inputs() {
+    return inputs.get();
+  }
+
+  /** Requests answered with an injected fault. */
+  public long faults() {
+    return faults.get();
+  }
+
+  /**
+   * The most requests, and the most tokens, received within any window of {@code millis} (by
+   * arrival time): what rate limits are checked against.
+   */
+  public long[] maxInWindow(long millis) {
+    List<long[]> all = new ArrayList<>(log);
+    all.sort((a, b) -> Long.compare(a[0], b[0]));
+    long maxRequests = 0;
+    long maxTokens = 0;
+    int start = 0;
+    long tokens = 0;
+    for (int end = 0; end < all.size(); end++) {
+      tokens += all.get(end)[1];
+      while (all.get(end)[0] - all.get(start)[0] >= millis) {
+        tokens -= all.get(start)[1];
+        start++;
+      }
+      maxRequests = Math.max(maxRequests, end - start + 1);
+      maxTokens = Math.max(maxTokens, tokens);
+    }
+    return new long[] {maxRequests, maxTokens};
+  }
+
+  /** The vector the server returns for {@code text} (before any wrong-dimension setting). */
+  public static float[] vectorFor(String text, int dimension) {
+    byte[] seed;
+    try {
+      seed = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+    Random r = new Random(ByteBuffer.wrap(seed).getLong());
+    float[] v = new float[dimension];
+    double norm = 0;
+    for (int i = 0; i < dimension; i++) {
+      v[i] = (float) r.nextGaussian();
+      norm += v[i] * v[i];
+    }
+    float inv = (float) (1 / Math.sqrt(norm));
+    for (int i = 0; i < dimension; i++) {
+      v[i] *= inv;
+    }
+    return v;
+  }
+
+  static int tokens(String text) {
+    String t = text.strip();
+    return t.isEmpty() ? 0 : t.split("\\s+").length;
+  }
+
+  private void handle(HttpExchange ex) throws IOException {
+    try (ex) {
+      requests.incrementAndGet();
+      if (!"POST".equals(ex.getRequestMethod())) {
+        error(ex, 405, "only POST");
+        return;
+      }
+      if (config.apiKey() != null
+          && !("Bearer " + config.apiKey())
+              .equals(ex.getRequestHeaders().getFirst("Authorization"))) {
+        error(ex, 401, "Incorrect API key provided");
+        return;
+      }
+      JsonNode body;
+      try {
+        body = JSON.readTree(ex.getRequestBody());
+      } catch (IOException e) {
+        error(ex, 400, "request body is not JSON");
+        return;
+      }
+      List<String> texts = new ArrayList<>();
+      JsonNode input = body.path("input");
+      if (input.isTextual()) {
+        texts.add(input.asText());
+      } else if (input.isArray()) {
+        input.forEach(n -> texts.add(n.asText()));
+      } else {
+        error(ex, 400, "'input' must be a string or an array of strings");
+        return;
+      }
+      int tokenCount = 0;
+      for (String t : texts) {
+        tokenCount += tokens(t);
+      }
+      log.add(new long[] {System.currentTimeMillis(), tokenCount});
+      boolean fault;
+      synchronized (random) {
+        fault = random.nextDouble() < config.faultRate();
+      }
+      if (fault) {
+        faults.incrementAndGet();
+        switch (config.fault()) {
+          case "429":
+            ex.getResponseHeaders()
+                .add("Retry-After", Integer.toString(config.retryAfterSeconds()));
+            error(ex, 429, "Rate limit reached, retry later");
+            return;
+          case "hang":
+            sleep(60_000);
+            return;
+          case "malformed":
+            send(ex, 200, "{\"object\": \"list\", \"data\": [".getBytes(StandardCharsets.UTF_8));
+            return;
+          default:
+            error(ex, 500, "The server had an error while processing your request");
+            return;
+        }
+      }
+      if (config.maxInputs() > 0 && texts.size() > config.maxInputs()) {
+        error(ex, 400, "too many inputs: " + texts.size() + " > " + config.maxInputs());
+        return;
+      }
+      if (config.maxTokensPerRequest() > 0 && tokenCount > config.maxTokensPerRequest()) {
+        error(ex, 400, "too many tokens: " + tokenCount + " > " + config.maxTokensPerRequest());
+        return;
+      }
+      for (int i = 0; i < texts.size(); i++) {
+        if (texts.get(i).contains(POISON)) {
+          error(ex, 400, "input[" + i + "] is invalid: it contains a forbidden sequence");
+          return;
+        }
+      }
+      sleep(config.baseLatencyMillis() + config.perInputMillis() * texts.size());
+      int dimension =
+          body.hasNonNull("dimensions") ? body.get("dimensions").asInt() : config.dimension();
+      ObjectNode out = JSON.createObjectNode();
+      out.put("object", "list");
+      ArrayNode data = out.putArray("data");
+      for (int i = 0; i < texts.size(); i++) {
+        ObjectNode item = data.addObject();
+        item.put("object", "embedding");
+        item.put("index", i);
+        ArrayNode vector = item.putArray("embedding");
+        for (float f : vectorFor(texts.get(i), dimension)) {
+          vector.add(f);
+        }
+      }
+      out.put("model", body.path("model").asText("fake"));
+      out.putObject("usage").put("prompt_tokens", tokenCount).put("total_tokens", tokenCount);
+      served.incrementAndGet();
+      inputs.addAndGet(texts.size());
+      send(ex, 200, JSON.writeValueAsBytes(out));
+    }
+  }
+
+  private static void error(HttpExchange ex, int status, String message) throws IOException {
+    ObjectNode err = JSON.createObjectNode();
+    err.putObject("error").put("message", message).put("type", "invalid_request_error");
+    send(ex, status, JSON.writeValueAsBytes(err));
+  }
+
+  private static void send(HttpExchange ex, int status, byte[] body) throws IOException {
+    ex.getResponseHeaders().add("Content-Type", "application/json");
+    ex.sendResponseHeaders(status, body.length);
+    try (OutputStream os = ex.getResponseBody()) {
+      os.write(body);
+    }
+  }
+
+  private static void sleep(long millis) {
+    if (millis <= 0) {
+      return;
+    }
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+    workers.shutdownNow();
+  }
+}
