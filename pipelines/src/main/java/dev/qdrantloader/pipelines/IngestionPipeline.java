@@ -26,7 +26,7 @@ import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.io.TextIO;
-import org.apache.beam.sdk.transforms.Filter;
+import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.View;
@@ -177,8 +177,10 @@ public final class IngestionPipeline {
       IngestionJob job, DiffDocuments.Result diff) {
     if (job.force()) {
       return diff.moves()
-          .apply("NoDonors", Filter.by(kv -> false))
-          .setCoder(KvCoder.of(StringUtf8Coder.of(), ModelCoders.manifestEntries()));
+          .getPipeline()
+          .apply(
+              "NoDonors",
+              Create.empty(KvCoder.of(StringUtf8Coder.of(), ModelCoders.manifestEntries())));
     }
     return PCollectionList.of(
             diff.changed()

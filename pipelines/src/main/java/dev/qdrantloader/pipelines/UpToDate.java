@@ -51,9 +51,7 @@ public final class UpToDate {
       for (SourceListing.Listed f : files) {
         ManifestEntry e = entries.get(f.documentId());
         if (e == null
-            || f.lastModifiedMillis() <= 0
-            || f.lastModifiedMillis() != e.lastModifiedMillis()
-            || f.sizeBytes() != e.sizeBytes()
+            || !e.matchesListing(f.sizeBytes(), f.lastModifiedMillis())
             || f.sizeBytes() > s.maxFileSize()) {
           return Optional.empty();
         }

@@ -237,27 +237,10 @@ public final class ReadDocuments extends PTransform<PBegin, ReadDocuments.Result
       }
       listed.inc();
       String relative = doc.relativePath();
-      String documentId = doc.documentId();
-      String url = doc.url();
-      long modified = doc.lastModifiedMillis();
-      ManifestEntry entry = entries == null ? null : entries.get(documentId);
-      if (entry != null
-          && modified > 0
-          && modified == entry.lastModifiedMillis()
-          && file.sizeBytes() == entry.sizeBytes()) {
+      ManifestEntry entry = entries == null ? null : entries.get(doc.documentId());
+      if (entry != null && entry.matchesListing(file.sizeBytes(), doc.lastModifiedMillis())) {
         notRead.inc();
-        out.get(FILES)
-            .output(
-                new SourceFile(
-                    documentId,
-                    spec.projectId(),
-                    LocalFileSpec.SOURCE_TYPE,
-                    spec.source(),
-                    relative,
-                    url,
-                    file.sizeBytes(),
-                    modified,
-                    null));
+        out.get(FILES).output(sourceFile(doc, file.sizeBytes(), null));
         return;
       }
       if (file.sizeBytes() > spec.maxFileSize()) {
@@ -287,18 +270,20 @@ public final class ReadDocuments extends PTransform<PBegin, ReadDocuments.Result
         return;
       }
       read.inc();
-      out.get(FILES)
-          .output(
-              new SourceFile(
-                  documentId,
-                  spec.projectId(),
-                  LocalFileSpec.SOURCE_TYPE,
-                  spec.source(),
-                  relative,
-                  url,
-                  bytes.length,
-                  modified,
-                  bytes));
+      out.get(FILES).output(sourceFile(doc, bytes.length, bytes));
+    }
+
+    private SourceFile sourceFile(SourceListing.Listed doc, long sizeBytes, byte[] bytes) {
+      return new SourceFile(
+          doc.documentId(),
+          spec.projectId(),
+          LocalFileSpec.SOURCE_TYPE,
+          spec.source(),
+          doc.relativePath(),
+          doc.url(),
+          sizeBytes,
+          doc.lastModifiedMillis(),
+          bytes);
     }
 
     private void fail(MultiOutputReceiver out, String path, String reason) {

@@ -75,6 +75,38 @@ public final class QdrantCollections {
     }
   }
 
+  /** The payload selector of a scroll that needs only each point's document id. */
+  static final io.qdrant.client.grpc.Points.WithPayloadSelector DOCUMENT_ID_ONLY =
+      io.qdrant.client.grpc.Points.WithPayloadSelector.newBuilder()
+          .setInclude(
+              io.qdrant.client.grpc.Points.PayloadIncludeSelector.newBuilder()
+                  .addFields(PointPayloads.DOCUMENT_ID))
+          .build();
+
+  /** Every point of {@code collection} matching {@code filter}, page by page, without vectors. */
+  static void scroll(
+      QdrantClient client,
+      String collection,
+      io.qdrant.client.grpc.Common.Filter filter,
+      io.qdrant.client.grpc.Points.WithPayloadSelector payload,
+      java.util.function.Consumer<io.qdrant.client.grpc.Points.RetrievedPoint> each) {
+    io.qdrant.client.grpc.Common.PointId offset = null;
+    do {
+      io.qdrant.client.grpc.Points.ScrollPoints.Builder page =
+          io.qdrant.client.grpc.Points.ScrollPoints.newBuilder()
+              .setCollectionName(collection)
+              .setFilter(filter)
+              .setLimit(1_000)
+              .setWithPayload(payload);
+      if (offset != null) {
+        page.setOffset(offset);
+      }
+      io.qdrant.client.grpc.Points.ScrollResponse r = await(client.scrollAsync(page.build()));
+      r.getResultList().forEach(each);
+      offset = r.hasNextPageOffset() ? r.getNextPageOffset() : null;
+    } while (offset != null);
+  }
+
   /** Deletes the points matching {@code filter} and returns once that is durable. */
   public static void deleteWhere(
       QdrantClient client, String collection, io.qdrant.client.grpc.Common.Filter filter) {

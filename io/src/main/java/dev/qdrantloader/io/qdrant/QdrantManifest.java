@@ -18,9 +18,6 @@ import io.qdrant.client.grpc.Common.PointId;
 import io.qdrant.client.grpc.JsonWithInt.Value;
 import io.qdrant.client.grpc.Points.NamedVectors;
 import io.qdrant.client.grpc.Points.PointStruct;
-import io.qdrant.client.grpc.Points.RetrievedPoint;
-import io.qdrant.client.grpc.Points.ScrollPoints;
-import io.qdrant.client.grpc.Points.ScrollResponse;
 import io.qdrant.client.grpc.Points.UpsertPoints;
 import io.qdrant.client.grpc.Points.Vectors;
 import java.util.ArrayList;
@@ -98,30 +95,15 @@ public final class QdrantManifest {
   public static List<ManifestEntry> read(
       QdrantClient client, String collection, String projectId, String sourceType, String source) {
     Filter scope =
-        Filter.newBuilder()
-            .addMust(matchKeyword(KIND, KIND_DOCUMENT))
-            .addMust(matchKeyword(PointPayloads.PROJECT_ID, projectId))
-            .addMust(matchKeyword(PointPayloads.SOURCE_TYPE, sourceType))
-            .addMust(matchKeyword(PointPayloads.SOURCE, source))
-            .build();
+        new SourceScope(projectId, sourceType, source)
+            .filter().toBuilder().addMust(matchKeyword(KIND, KIND_DOCUMENT)).build();
     List<ManifestEntry> out = new ArrayList<>();
-    PointId offset = null;
-    do {
-      ScrollPoints.Builder page =
-          ScrollPoints.newBuilder()
-              .setCollectionName(collectionFor(collection))
-              .setFilter(scope)
-              .setLimit(1_000)
-              .setWithPayload(WithPayloadSelectorFactory.enable(true));
-      if (offset != null) {
-        page.setOffset(offset);
-      }
-      ScrollResponse r = await(client.scrollAsync(page.build()));
-      for (RetrievedPoint p : r.getResultList()) {
-        out.add(entry(p.getPayloadMap()));
-      }
-      offset = r.hasNextPageOffset() ? r.getNextPageOffset() : null;
-    } while (offset != null);
+    QdrantCollections.scroll(
+        client,
+        collectionFor(collection),
+        scope,
+        WithPayloadSelectorFactory.enable(true),
+        p -> out.add(entry(p.getPayloadMap())));
     return out;
   }
 

@@ -10,14 +10,10 @@ import io.qdrant.client.PointIdFactory;
 import io.qdrant.client.QdrantClient;
 import io.qdrant.client.WithPayloadSelectorFactory;
 import io.qdrant.client.grpc.Common.Filter;
-import io.qdrant.client.grpc.Common.PointId;
 import io.qdrant.client.grpc.JsonWithInt.Struct;
 import io.qdrant.client.grpc.JsonWithInt.Value;
 import io.qdrant.client.grpc.Points.NamedVectors;
 import io.qdrant.client.grpc.Points.PointStruct;
-import io.qdrant.client.grpc.Points.RetrievedPoint;
-import io.qdrant.client.grpc.Points.ScrollPoints;
-import io.qdrant.client.grpc.Points.ScrollResponse;
 import io.qdrant.client.grpc.Points.UpsertPoints;
 import io.qdrant.client.grpc.Points.Vectors;
 import java.util.ArrayList;
@@ -89,23 +85,12 @@ public final class RunHistory {
   public static List<Run> all(QdrantClient client, String collection) {
     Filter runs = Filter.newBuilder().addMust(matchKeyword(QdrantManifest.KIND, KIND_RUN)).build();
     List<Run> out = new ArrayList<>();
-    PointId offset = null;
-    do {
-      ScrollPoints.Builder page =
-          ScrollPoints.newBuilder()
-              .setCollectionName(QdrantManifest.collectionFor(collection))
-              .setFilter(runs)
-              .setLimit(1_000)
-              .setWithPayload(WithPayloadSelectorFactory.enable(true));
-      if (offset != null) {
-        page.setOffset(offset);
-      }
-      ScrollResponse r = await(client.scrollAsync(page.build()));
-      for (RetrievedPoint p : r.getResultList()) {
-        out.add(run(p.getPayloadMap()));
-      }
-      offset = r.hasNextPageOffset() ? r.getNextPageOffset() : null;
-    } while (offset != null);
+    QdrantCollections.scroll(
+        client,
+        QdrantManifest.collectionFor(collection),
+        runs,
+        WithPayloadSelectorFactory.enable(true),
+        p -> out.add(run(p.getPayloadMap())));
     out.sort(Comparator.comparing(Run::startedAt).reversed());
     return out;
   }
@@ -169,37 +154,16 @@ public final class RunHistory {
             .addMust(ConditionFactory.matchKeywords(PointPayloads.INGESTED_AT, starts));
     Filter.Builder anyScope = Filter.newBuilder();
     for (SourceScope s : scopes) {
-      anyScope.addShould(
-          ConditionFactory.filter(
-              Filter.newBuilder()
-                  .addMust(matchKeyword(PointPayloads.PROJECT_ID, s.projectId()))
-                  .addMust(matchKeyword(PointPayloads.SOURCE_TYPE, s.sourceType()))
-                  .addMust(matchKeyword(PointPayloads.SOURCE, s.source()))
-                  .build()));
+      anyScope.addShould(ConditionFactory.filter(s.filter()));
     }
     f.addMust(ConditionFactory.filter(anyScope.build()));
     java.util.Set<String> documents = new java.util.TreeSet<>();
-    PointId offset = null;
-    do {
-      ScrollPoints.Builder page =
-          ScrollPoints.newBuilder()
-              .setCollectionName(collection)
-              .setFilter(f.build())
-              .setLimit(2_000)
-              .setWithPayload(
-                  io.qdrant.client.grpc.Points.WithPayloadSelector.newBuilder()
-                      .setInclude(
-                          io.qdrant.client.grpc.Points.PayloadIncludeSelector.newBuilder()
-                              .addFields(PointPayloads.DOCUMENT_ID)));
-      if (offset != null) {
-        page.setOffset(offset);
-      }
-      ScrollResponse r = await(client.scrollAsync(page.build()));
-      for (RetrievedPoint p : r.getResultList()) {
-        documents.add(p.getPayloadMap().get(PointPayloads.DOCUMENT_ID).getStringValue());
-      }
-      offset = r.hasNextPageOffset() ? r.getNextPageOffset() : null;
-    } while (offset != null);
+    QdrantCollections.scroll(
+        client,
+        collection,
+        f.build(),
+        QdrantCollections.DOCUMENT_ID_ONLY,
+        p -> documents.add(p.getPayloadMap().get(PointPayloads.DOCUMENT_ID).getStringValue()));
     List<String> ids = new ArrayList<>(documents);
     for (int i = 0; i < ids.size(); i += 1_000) {
       QdrantManifest.delete(client, collection, ids.subList(i, Math.min(ids.size(), i + 1_000)));

@@ -1,5 +1,7 @@
 package dev.qdrantloader.io.qdrant;
 
+import io.qdrant.client.ConditionFactory;
+import io.qdrant.client.grpc.Common.Filter;
 import java.io.Serializable;
 import java.util.List;
 
@@ -23,6 +25,15 @@ public record SourceScope(String projectId, String sourceType, String source)
               + "/"
               + source);
     }
+  }
+
+  /** Points (or entries) of this source. */
+  Filter filter() {
+    return Filter.newBuilder()
+        .addMust(ConditionFactory.matchKeyword(PointPayloads.PROJECT_ID, projectId))
+        .addMust(ConditionFactory.matchKeyword(PointPayloads.SOURCE_TYPE, sourceType))
+        .addMust(ConditionFactory.matchKeyword(PointPayloads.SOURCE, source))
+        .build();
   }
 
   List<String> asList() {

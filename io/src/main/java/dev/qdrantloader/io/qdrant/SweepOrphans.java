@@ -1,16 +1,8 @@
 package dev.qdrantloader.io.qdrant;
 
-import static dev.qdrantloader.io.qdrant.QdrantCollections.await;
-
 import dev.qdrantloader.transforms.model.ManifestEntry;
 import io.qdrant.client.ConditionFactory;
 import io.qdrant.client.grpc.Common.Filter;
-import io.qdrant.client.grpc.Common.PointId;
-import io.qdrant.client.grpc.Points.PayloadIncludeSelector;
-import io.qdrant.client.grpc.Points.RetrievedPoint;
-import io.qdrant.client.grpc.Points.ScrollPoints;
-import io.qdrant.client.grpc.Points.ScrollResponse;
-import io.qdrant.client.grpc.Points.WithPayloadSelector;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -106,36 +98,17 @@ public final class SweepOrphans extends PTransform<PBegin, PCollection<Void>> {
         known.add(e.documentId());
       }
       Map<String, Long> orphans = new HashMap<>();
-      Filter inScope =
-          Filter.newBuilder()
-              .addMust(ConditionFactory.matchKeyword(PointPayloads.PROJECT_ID, s.projectId()))
-              .addMust(ConditionFactory.matchKeyword(PointPayloads.SOURCE_TYPE, s.sourceType()))
-              .addMust(ConditionFactory.matchKeyword(PointPayloads.SOURCE, s.source()))
-              .build();
-      WithPayloadSelector onlyDocumentId =
-          WithPayloadSelector.newBuilder()
-              .setInclude(PayloadIncludeSelector.newBuilder().addFields(PointPayloads.DOCUMENT_ID))
-              .build();
-      PointId offset = null;
-      do {
-        ScrollPoints.Builder page =
-            ScrollPoints.newBuilder()
-                .setCollectionName(collection)
-                .setFilter(inScope)
-                .setLimit(2_000)
-                .setWithPayload(onlyDocumentId);
-        if (offset != null) {
-          page.setOffset(offset);
-        }
-        ScrollResponse r = await(connection.client().scrollAsync(page.build()));
-        for (RetrievedPoint p : r.getResultList()) {
-          String doc = p.getPayloadMap().get(PointPayloads.DOCUMENT_ID).getStringValue();
-          if (!known.contains(doc)) {
-            orphans.merge(doc, 1L, Long::sum);
-          }
-        }
-        offset = r.hasNextPageOffset() ? r.getNextPageOffset() : null;
-      } while (offset != null);
+      QdrantCollections.scroll(
+          connection.client(),
+          collection,
+          s.filter(),
+          QdrantCollections.DOCUMENT_ID_ONLY,
+          p -> {
+            String doc = p.getPayloadMap().get(PointPayloads.DOCUMENT_ID).getStringValue();
+            if (!known.contains(doc)) {
+              orphans.merge(doc, 1L, Long::sum);
+            }
+          });
       List<String> ids = new ArrayList<>(orphans.keySet());
       for (int i = 0; i < ids.size(); i += 256) {
         List<String> batch = ids.subList(i, Math.min(ids.size(), i + 256));

@@ -282,19 +282,7 @@ public final class DiffDocuments extends PTransform<PCollection<SourceFile>, Dif
           // same bytes, new size or time (touched, copied back): remember the new listing so
           // the next run does not hash the file again
           touchedCount.inc();
-          out.get(TOUCHED)
-              .output(
-                  new ManifestEntry(
-                      entry.documentId(),
-                      entry.projectId(),
-                      entry.sourceType(),
-                      entry.source(),
-                      entry.path(),
-                      entry.contentHash(),
-                      file.sizeBytes(),
-                      file.lastModifiedMillis(),
-                      entry.chunkHashes(),
-                      entry.ingestedAt()));
+          out.get(TOUCHED).output(entry.withListing(file.sizeBytes(), file.lastModifiedMillis()));
         }
         if (force) {
           forcedCount.inc();
@@ -314,9 +302,7 @@ public final class DiffDocuments extends PTransform<PCollection<SourceFile>, Dif
    * known time only). When they differ, the bytes' hash decides.
    */
   static boolean sameListing(SourceFile file, ManifestEntry entry) {
-    return file.lastModifiedMillis() > 0
-        && file.lastModifiedMillis() == entry.lastModifiedMillis()
-        && file.sizeBytes() == entry.sizeBytes();
+    return entry.matchesListing(file.sizeBytes(), file.lastModifiedMillis());
   }
 
   /** An entry no listed file matches. */

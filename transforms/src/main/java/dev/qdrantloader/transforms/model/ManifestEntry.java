@@ -35,6 +35,16 @@ public record ManifestEntry(
     chunkHashes = List.copyOf(chunkHashes);
   }
 
+  /**
+   * The cheap fingerprint: a file listed with this size and (known) modification time is taken to
+   * be what this entry recorded, without reading it.
+   */
+  public boolean matchesListing(long listedSizeBytes, long listedLastModifiedMillis) {
+    return listedLastModifiedMillis > 0
+        && listedLastModifiedMillis == lastModifiedMillis
+        && listedSizeBytes == sizeBytes;
+  }
+
   /** The ids of the points this entry records, in chunk order. */
   public List<String> pointIds() {
     List<String> ids = new java.util.ArrayList<>(chunkHashes.size());
@@ -57,6 +67,21 @@ public record ManifestEntry(
         lastModifiedMillis,
         hashes,
         runIngestedAt);
+  }
+
+  /** This entry with a new listed size and modification time (same bytes, touched). */
+  public ManifestEntry withListing(long listedSizeBytes, long listedLastModifiedMillis) {
+    return new ManifestEntry(
+        documentId,
+        projectId,
+        sourceType,
+        source,
+        path,
+        contentHash,
+        listedSizeBytes,
+        listedLastModifiedMillis,
+        chunkHashes,
+        ingestedAt);
   }
 
   /** The entry for a file as listed now, before it is chunked (no chunk hashes yet). */
