@@ -9,6 +9,10 @@ import java.io.Serializable;
 public interface EmbedderFactory extends Serializable {
   Embedder create();
 
-  /** Stable description for logs and run reports (provider and model; never secrets). */
+  /**
+   * Stable description for logs and run reports (never secrets), which also names the vector space:
+   * two factories with the same description make the same vector for the same text (provider, model
+   * and dimensions), so cached vectors are keyed by it.
+   */
   String describe();
 }
