@@ -6,15 +6,10 @@ import dev.qdrantloader.transforms.model.Failure;
 import dev.qdrantloader.transforms.model.ModelCoders;
 import dev.qdrantloader.transforms.model.OutputWithFailures;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.VarIntCoder;
-import org.apache.beam.sdk.metrics.Counter;
-import org.apache.beam.sdk.metrics.Distribution;
-import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.GroupIntoBatches;
 import org.apache.beam.sdk.transforms.MapElements;
@@ -31,10 +26,15 @@ import org.joda.time.Duration;
 import org.joda.time.Instant;
 
 /**
- * Embeds chunks in batches, one embedding call per batch. Every chunk comes out either embedded or
- * as a {@link Failure}: a chunk over the model's input window is refused with its token count
- * (never truncated), and a batch that fails is retried input by input so only the failing inputs
- * are reported.
+ * Embeds chunks in requests bounded by inputs and tokens, several in flight. Every chunk comes out
+ * either embedded or as a {@link Failure}: a chunk over the model's input window is refused with
+ * its token count (never truncated), and inputs a provider refuses fail alone with its reason (see
+ * {@link Embedder#embedAsync}). Identical texts are embedded once: a chunk whose text was embedded
+ * in this JVM (or is in the persistent cache, or in a request in flight) takes that vector.
+ * Counters and distributions (namespace {@code EmbedChunks}): embeddings_computed, chunks_failed,
+ * embedding_calls (requests, retries included), embedding_inputs, embedding_tokens,
+ * embedding_retries, embedding_throttled (429s), embedding_calls_failed, cache_hits, cache_misses,
+ * batch_size, embed_millis (per request), requests_in_flight.
  *
  * <p>Two ways to form batches ({@link Batching}): {@link GroupIntoBatches} on a shard key, which
  * fills batches across bundles but needs a runner with state and timers, or batches cut within each
@@ -60,34 +60,65 @@ public final class EmbedChunks extends PTransform<PCollection<Chunk>, EmbedChunk
   private final int shards;
   private final Duration maxBuffering;
   private final Batching batching;
+  private final long maxBatchTokens;
+  private final long memoryCacheBytes;
+  private final VectorCacheFactory persistentCache;
 
   private EmbedChunks(
       EmbedderFactory embedder,
       int batchSize,
       int shards,
       Duration maxBuffering,
-      Batching batching) {
+      Batching batching,
+      long maxBatchTokens,
+      long memoryCacheBytes,
+      VectorCacheFactory persistentCache) {
     this.embedder = embedder;
     this.batchSize = batchSize;
     this.shards = shards;
     this.maxBuffering = maxBuffering;
     this.batching = batching;
+    this.maxBatchTokens = maxBatchTokens;
+    this.memoryCacheBytes = memoryCacheBytes;
+    this.persistentCache = persistentCache;
   }
 
-  /** Batches of 32 with GroupIntoBatches over 8 shards, 5 s maximum buffering in a stream. */
+  /** The default size of the in-memory cache of vectors computed in a JVM. */
+  public static final long DEFAULT_MEMORY_CACHE_BYTES = 128L << 20;
+
+  /**
+   * Batches of 32 with GroupIntoBatches over 8 shards, 5 s maximum buffering in a stream, 128 MiB
+   * of computed vectors kept in memory, no persistent cache.
+   */
   public static EmbedChunks with(EmbedderFactory embedder) {
     if (embedder == null) {
       throw new IllegalArgumentException("embedder factory must not be null");
     }
     return new EmbedChunks(
-        embedder, 32, 8, Duration.standardSeconds(5), Batching.GROUP_INTO_BATCHES);
+        embedder,
+        32,
+        8,
+        Duration.standardSeconds(5),
+        Batching.GROUP_INTO_BATCHES,
+        Long.MAX_VALUE,
+        DEFAULT_MEMORY_CACHE_BYTES,
+        null);
   }
 
+  /** Inputs per request at most (the embedder may ask for fewer). */
   public EmbedChunks withBatchSize(int size) {
     if (size < 1) {
       throw new IllegalArgumentException("batchSize must be at least 1, got " + size);
     }
-    return new EmbedChunks(embedder, size, shards, maxBuffering, batching);
+    return new EmbedChunks(
+        embedder,
+        size,
+        shards,
+        maxBuffering,
+        batching,
+        maxBatchTokens,
+        memoryCacheBytes,
+        persistentCache);
   }
 
   /** How many keys GroupIntoBatches forms batches under: the parallelism of the embedding step. */
@@ -95,7 +126,15 @@ public final class EmbedChunks extends PTransform<PCollection<Chunk>, EmbedChunk
     if (count < 1) {
       throw new IllegalArgumentException("shards must be at least 1, got " + count);
     }
-    return new EmbedChunks(embedder, batchSize, count, maxBuffering, batching);
+    return new EmbedChunks(
+        embedder,
+        batchSize,
+        count,
+        maxBuffering,
+        batching,
+        maxBatchTokens,
+        memoryCacheBytes,
+        persistentCache);
   }
 
   /** In a stream, how long GroupIntoBatches holds a part-filled batch. */
@@ -103,31 +142,101 @@ public final class EmbedChunks extends PTransform<PCollection<Chunk>, EmbedChunk
     if (duration == null || duration.getMillis() <= 0) {
       throw new IllegalArgumentException("maxBuffering must be positive, got " + duration);
     }
-    return new EmbedChunks(embedder, batchSize, shards, duration, batching);
+    return new EmbedChunks(
+        embedder,
+        batchSize,
+        shards,
+        duration,
+        batching,
+        maxBatchTokens,
+        memoryCacheBytes,
+        persistentCache);
   }
 
   public EmbedChunks withBatching(Batching how) {
     if (how == null) {
       throw new IllegalArgumentException("batching must not be null");
     }
-    return new EmbedChunks(embedder, batchSize, shards, maxBuffering, how);
+    return new EmbedChunks(
+        embedder,
+        batchSize,
+        shards,
+        maxBuffering,
+        how,
+        maxBatchTokens,
+        memoryCacheBytes,
+        persistentCache);
+  }
+
+  /**
+   * Tokens per GroupIntoBatches batch at most (the provider's tokens per request); requests are cut
+   * to the embedder's current limits in any case.
+   */
+  public EmbedChunks withMaxBatchTokens(long tokens) {
+    if (tokens < 1) {
+      throw new IllegalArgumentException("maxBatchTokens must be at least 1, got " + tokens);
+    }
+    return new EmbedChunks(
+        embedder,
+        batchSize,
+        shards,
+        maxBuffering,
+        batching,
+        tokens,
+        memoryCacheBytes,
+        persistentCache);
+  }
+
+  /**
+   * Caches: {@code memoryBytes} of computed vectors kept per JVM (0 turns the memory cache off;
+   * identical texts in flight together are still sent once), and an optional persistent cache (null
+   * for none) consulted before any request and filled after.
+   */
+  public EmbedChunks withCache(long memoryBytes, VectorCacheFactory persistent) {
+    if (memoryBytes < 0) {
+      throw new IllegalArgumentException("memoryBytes must not be negative, got " + memoryBytes);
+    }
+    return new EmbedChunks(
+        embedder,
+        batchSize,
+        shards,
+        maxBuffering,
+        batching,
+        maxBatchTokens,
+        memoryBytes,
+        persistent);
   }
 
   static final TupleTag<EmbeddedChunk> EMBEDDED = new TupleTag<EmbeddedChunk>() {};
   static final TupleTag<Failure> FAILED = new TupleTag<Failure>() {};
 
+  /**
+   * The cache key of a chunk text for an embedder: a hash of its vector space (provider, model,
+   * dimensions) and the text's hash.
+   */
+  public static String cacheKey(EmbedderFactory embedder, String chunkHash) {
+    return EmbeddingCalls.cacheKey(embedder.describe(), chunkHash);
+  }
+
   @Override
   public Result expand(PCollection<Chunk> chunks) {
+    Calls calls =
+        new Calls(
+            embedder,
+            batchSize,
+            memoryCacheBytes,
+            persistentCache,
+            java.util.UUID.randomUUID().toString());
     PCollectionTuple out =
         batching == Batching.BUNDLE
             ? chunks.apply(
                 "EmbedInBundles",
-                ParDo.of(new BundleEmbedFn(embedder, batchSize))
+                ParDo.of(new BundleEmbedFn(calls))
                     .withOutputTags(EMBEDDED, TupleTagList.of(FAILED)))
             : groupIntoBatches(chunks)
                 .apply(
                     "Embed",
-                    ParDo.of(new EmbedFn(embedder))
+                    ParDo.of(new BatchEmbedFn(calls))
                         .withOutputTags(EMBEDDED, TupleTagList.of(FAILED)));
     return new Result(
         chunks.getPipeline(),
@@ -137,17 +246,22 @@ public final class EmbedChunks extends PTransform<PCollection<Chunk>, EmbedChunk
 
   private PCollection<KV<Integer, Iterable<Chunk>>> groupIntoBatches(PCollection<Chunk> chunks) {
     final int shardCount = shards;
+    // Keyed by text: identical texts meet under one key, so on one worker, whose caches send
+    // them once.
     PCollection<KV<Integer, Chunk>> keyed =
         chunks
             .apply(
-                "ShardByPoint",
+                "ShardByText",
                 MapElements.into(
                         TypeDescriptors.kvs(
                             TypeDescriptors.integers(),
                             new org.apache.beam.sdk.values.TypeDescriptor<Chunk>() {}))
-                    .via(c -> KV.of(Math.floorMod(c.pointId().hashCode(), shardCount), c)))
+                    .via(c -> KV.of(Math.floorMod(c.chunkHash().hashCode(), shardCount), c)))
             .setCoder(KvCoder.of(VarIntCoder.of(), ModelCoders.chunks()));
     GroupIntoBatches<Integer, Chunk> grouping = GroupIntoBatches.ofSize(batchSize);
+    if (maxBatchTokens != Long.MAX_VALUE) {
+      grouping = grouping.withByteSize(maxBatchTokens, c -> (long) c.tokenCount());
+    }
     if (chunks.isBounded() == PCollection.IsBounded.UNBOUNDED) {
       // Only a stream needs a deadline for part-filled batches: a bounded input flushes them when
       // it ends, and a pending processing-time timer would hold a batch run open until it fires.
@@ -167,163 +281,145 @@ public final class EmbedChunks extends PTransform<PCollection<Chunk>, EmbedChunk
     }
   }
 
-  /** Where a batch's outcomes go: the DoFn's outputs, from a process or a finish-bundle call. */
-  interface Outcomes {
-    void embedded(EmbeddedChunk chunk);
-
-    void failed(Failure failure);
+  /** Everything a DoFn needs to build its {@link EmbeddingCalls}: serializable. */
+  record Calls(
+      EmbedderFactory embedder,
+      int batchSize,
+      long memoryBytes,
+      VectorCacheFactory persistent,
+      String run)
+      implements java.io.Serializable {
+    EmbeddingCalls create() {
+      String space = embedder.describe();
+      return new EmbeddingCalls(
+          embedder.create(),
+          space,
+          batchSize,
+          MemoryVectorCache.forScope(space + "#" + run, memoryBytes),
+          persistent == null ? null : persistent.open());
+    }
   }
 
   /**
-   * Embeds one batch: refuses chunks over the model's window, calls the embedder once, and on a
-   * failed call retries input by input so that only failing inputs are reported. Metrics are
-   * counted on the calling (DoFn) thread.
+   * Outcomes for the element being processed go out at once when they share its window and
+   * timestamp; others (an earlier element's, finished meanwhile) wait for the end of the bundle.
    */
-  static final class BatchEmbedder {
-    private final Counter embedded = Metrics.counter(EmbedChunks.class, "embeddings_computed");
-    private final Counter failed = Metrics.counter(EmbedChunks.class, "chunks_failed");
-    private final Counter calls = Metrics.counter(EmbedChunks.class, "embedding_calls");
-    private final Distribution batchSizes = Metrics.distribution(EmbedChunks.class, "batch_size");
-    private final Distribution millis = Metrics.distribution(EmbedChunks.class, "embed_millis");
-    private final Embedder embedder;
+  private static final class ProcessEmitter implements EmbeddingCalls.Emitter {
+    private final List<Object[]> later;
+    private EmbeddingCalls.Pane current;
+    private DoFn.MultiOutputReceiver out;
 
-    BatchEmbedder(Embedder embedder) {
-      this.embedder = embedder;
+    ProcessEmitter(List<Object[]> later) {
+      this.later = later;
     }
 
-    /** The reason a chunk is refused before any call, or null when it fits the model. */
-    String refusal(Chunk c) {
-      int window = embedder.maxInputTokens();
-      if (c.tokenCount() <= window) {
-        return null;
-      }
-      return "chunk "
-          + c.chunkIndex()
-          + " has "
-          + c.tokenCount()
-          + " tokens, over the model's window of "
-          + window
-          + " (it would be truncated)";
+    void at(EmbeddingCalls.Pane pane, DoFn.MultiOutputReceiver receiver) {
+      this.current = pane;
+      this.out = receiver;
     }
 
-    void embed(Iterable<Chunk> batch, Outcomes out) {
-      List<Chunk> accepted = new ArrayList<>();
-      for (Chunk c : batch) {
-        String refusal = refusal(c);
-        if (refusal != null) {
-          fail(out, c, refusal);
-        } else {
-          accepted.add(c);
-        }
-      }
-      if (accepted.isEmpty()) {
-        return;
-      }
-      List<float[]> vectors;
-      try {
-        vectors = call(accepted);
-      } catch (RuntimeException batchFailure) {
-        // Isolate: only the inputs that fail on their own are reported.
-        for (Chunk c : accepted) {
-          try {
-            emit(out, c, call(List.of(c)).get(0));
-          } catch (RuntimeException e) {
-            fail(out, c, "embedding failed: " + e.getMessage());
-          }
-        }
-        return;
-      }
-      for (int i = 0; i < accepted.size(); i++) {
-        emit(out, accepted.get(i), vectors.get(i));
+    @Override
+    public void embedded(EmbeddingCalls.Pane pane, EmbeddedChunk chunk) {
+      if (pane.equals(current)) {
+        out.get(EMBEDDED).output(chunk);
+      } else {
+        later.add(new Object[] {pane, EMBEDDED, chunk});
       }
     }
 
-    private List<float[]> call(List<Chunk> chunks) {
-      List<String> texts = new ArrayList<>(chunks.size());
-      for (Chunk c : chunks) {
-        texts.add(c.text());
+    @Override
+    public void failed(EmbeddingCalls.Pane pane, Failure failure) {
+      if (pane.equals(current)) {
+        out.get(FAILED).output(failure);
+      } else {
+        later.add(new Object[] {pane, FAILED, failure});
       }
-      long t0 = System.nanoTime();
-      List<float[]> vectors = embedder.embed(texts);
-      millis.update((System.nanoTime() - t0) / 1_000_000);
-      calls.inc();
-      batchSizes.update(chunks.size());
-      if (vectors.size() != chunks.size()) {
-        throw new IllegalStateException(
-            "embedder returned " + vectors.size() + " vectors for " + chunks.size() + " inputs");
-      }
-      return vectors;
-    }
-
-    private void emit(Outcomes out, Chunk c, float[] vector) {
-      embedded.inc();
-      out.embedded(new EmbeddedChunk(c, vector));
-    }
-
-    void fail(Outcomes out, Chunk c, String reason) {
-      failed.inc();
-      out.failed(new Failure("embed", c.projectId(), c.source(), c.path(), reason));
     }
   }
 
-  /** Embeds the batches GroupIntoBatches formed. */
-  static final class EmbedFn extends DoFn<KV<Integer, Iterable<Chunk>>, EmbeddedChunk> {
-    private final EmbedderFactory factory;
-    private transient BatchEmbedder batches;
+  /** Outcomes at the end of a bundle, each with its own window and timestamp. */
+  private static EmbeddingCalls.Emitter finishEmitter(
+      DoFn<?, EmbeddedChunk>.FinishBundleContext c) {
+    return new EmbeddingCalls.Emitter() {
+      @Override
+      public void embedded(EmbeddingCalls.Pane pane, EmbeddedChunk chunk) {
+        c.output(EMBEDDED, chunk, pane.timestamp(), pane.window());
+      }
 
-    EmbedFn(EmbedderFactory factory) {
-      this.factory = factory;
+      @Override
+      public void failed(EmbeddingCalls.Pane pane, Failure failure) {
+        c.output(FAILED, failure, pane.timestamp(), pane.window());
+      }
+    };
+  }
+
+  @SuppressWarnings("unchecked")
+  private static void flushLater(
+      List<Object[]> later, DoFn<?, EmbeddedChunk>.FinishBundleContext c) {
+    for (Object[] o : later) {
+      EmbeddingCalls.Pane pane = (EmbeddingCalls.Pane) o[0];
+      c.output((TupleTag<Object>) o[1], o[2], pane.timestamp(), pane.window());
+    }
+    later.clear();
+  }
+
+  /** Embeds the batches GroupIntoBatches formed, several requests in flight. */
+  static final class BatchEmbedFn extends DoFn<KV<Integer, Iterable<Chunk>>, EmbeddedChunk> {
+    private final Calls spec;
+    private transient EmbeddingCalls calls;
+    private transient List<Object[]> later;
+    private transient ProcessEmitter emitter;
+
+    BatchEmbedFn(Calls spec) {
+      this.spec = spec;
     }
 
     @Setup
     public void setup() {
-      batches = new BatchEmbedder(factory.create());
+      calls = spec.create();
+      later = new ArrayList<>();
+      emitter = new ProcessEmitter(later);
     }
 
     @ProcessElement
-    public void process(@Element KV<Integer, Iterable<Chunk>> batch, MultiOutputReceiver out) {
-      batches.embed(
-          batch.getValue(),
-          new Outcomes() {
-            @Override
-            public void embedded(EmbeddedChunk chunk) {
-              out.get(EMBEDDED).output(chunk);
-            }
+    public void process(
+        @Element KV<Integer, Iterable<Chunk>> batch,
+        @Timestamp Instant timestamp,
+        BoundedWindow window,
+        MultiOutputReceiver out) {
+      EmbeddingCalls.Pane pane = new EmbeddingCalls.Pane(window, timestamp);
+      emitter.at(pane, out);
+      for (Chunk c : batch.getValue()) {
+        calls.add(c, pane, emitter);
+      }
+    }
 
-            @Override
-            public void failed(Failure failure) {
-              out.get(FAILED).output(failure);
-            }
-          });
+    @FinishBundle
+    public void finishBundle(FinishBundleContext context) {
+      flushLater(later, context);
+      calls.finish(finishEmitter(context));
     }
   }
 
   /**
-   * Cuts batches within a bundle. Chunks wait per window and timestamp, so a batch that fills is
-   * the current element's and is emitted as its output; what is left is emitted, with its own
-   * window and timestamp, when the bundle finishes.
+   * Cuts requests within a bundle: no shuffle and no state, so any runner. What is gathered when
+   * the bundle ends is sent then, spread over the idle request slots.
    */
   static final class BundleEmbedFn extends DoFn<Chunk, EmbeddedChunk> {
-    private record Pane(BoundedWindow window, Instant timestamp) {}
+    private final Calls spec;
+    private transient EmbeddingCalls calls;
+    private transient List<Object[]> later;
+    private transient ProcessEmitter emitter;
 
-    private final EmbedderFactory factory;
-    private final int batchSize;
-    private transient BatchEmbedder batches;
-    private transient Map<Pane, List<Chunk>> pending;
-
-    BundleEmbedFn(EmbedderFactory factory, int batchSize) {
-      this.factory = factory;
-      this.batchSize = batchSize;
+    BundleEmbedFn(Calls spec) {
+      this.spec = spec;
     }
 
     @Setup
     public void setup() {
-      batches = new BatchEmbedder(factory.create());
-    }
-
-    @StartBundle
-    public void startBundle() {
-      pending = new LinkedHashMap<>();
+      calls = spec.create();
+      later = new ArrayList<>();
+      emitter = new ProcessEmitter(later);
     }
 
     @ProcessElement
@@ -332,51 +428,15 @@ public final class EmbedChunks extends PTransform<PCollection<Chunk>, EmbedChunk
         @Timestamp Instant timestamp,
         BoundedWindow window,
         MultiOutputReceiver out) {
-      Outcomes outcomes =
-          new Outcomes() {
-            @Override
-            public void embedded(EmbeddedChunk c) {
-              out.get(EMBEDDED).output(c);
-            }
-
-            @Override
-            public void failed(Failure failure) {
-              out.get(FAILED).output(failure);
-            }
-          };
-      String refusal = batches.refusal(chunk);
-      if (refusal != null) {
-        batches.fail(outcomes, chunk, refusal);
-        return;
-      }
-      List<Chunk> batch =
-          pending.computeIfAbsent(new Pane(window, timestamp), p -> new ArrayList<>());
-      batch.add(chunk);
-      if (batch.size() >= batchSize) {
-        pending.remove(new Pane(window, timestamp));
-        batches.embed(batch, outcomes);
-      }
+      EmbeddingCalls.Pane pane = new EmbeddingCalls.Pane(window, timestamp);
+      emitter.at(pane, out);
+      calls.add(chunk, pane, emitter);
     }
 
     @FinishBundle
     public void finishBundle(FinishBundleContext context) {
-      for (Map.Entry<Pane, List<Chunk>> e : pending.entrySet()) {
-        Pane pane = e.getKey();
-        batches.embed(
-            e.getValue(),
-            new Outcomes() {
-              @Override
-              public void embedded(EmbeddedChunk c) {
-                context.output(EMBEDDED, c, pane.timestamp(), pane.window());
-              }
-
-              @Override
-              public void failed(Failure failure) {
-                context.output(FAILED, failure, pane.timestamp(), pane.window());
-              }
-            });
-      }
-      pending.clear();
+      flushLater(later, context);
+      calls.finish(finishEmitter(context));
     }
   }
 }
