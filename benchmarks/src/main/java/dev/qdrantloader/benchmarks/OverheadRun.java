@@ -1,8 +1,8 @@
 package dev.qdrantloader.benchmarks;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.qdrantloader.io.embedding.LocalModel;
 import dev.qdrantloader.io.qdrant.QdrantCollections;
+import dev.qdrantloader.pipelines.EmbeddingPlan;
 import dev.qdrantloader.pipelines.IngestionJob;
 import dev.qdrantloader.pipelines.IngestionJobs;
 import dev.qdrantloader.pipelines.IngestionPipeline;
@@ -34,11 +34,11 @@ public final class OverheadRun {
     Map<String, String> a = Args.parse(args, "--workspace", "--out");
     Path workspace = Path.of(a.get("--workspace"));
     IngestionConfig config = WorkspaceConfig.load(workspace);
-    LocalModel model = IngestionJobs.model(config);
+    EmbeddingPlan model = EmbeddingPlan.of(config);
     Path runDir = Files.createTempDirectory("overhead-run");
     try (QdrantTarget target = QdrantTarget.open(config)) {
       QdrantCollections.ensure(
-          target.client(), config.qdrant().collectionName(), model.dimension(), "hash");
+          target.client(), config.qdrant().collectionName(), model.vectorSize(), "hash");
       IngestionJob job =
           IngestionJobs.plan(
                   config,
@@ -48,7 +48,7 @@ public final class OverheadRun {
               .job();
       IngestionJob hashed =
           DirectRun.tune(
-              job.withEmbedder(new HashEmbedderFactory(model.dimension(), model.window())));
+              job.withEmbedder(new HashEmbedderFactory(model.vectorSize(), model.window())));
       Pipeline pipeline = DirectRun.create();
       IngestionPipeline.buildPipeline(pipeline, hashed);
       long t0 = System.nanoTime();

@@ -18,10 +18,9 @@ import java.util.List;
  *
  * @param sources the localfile sources to read
  * @param conversion size and time limits for conversion
- * @param tokens the embedding model's token counter (for chunk sizes)
  * @param chunking chunk size and overlap in tokens
- * @param embedder the embedding provider
- * @param embedBatchSize inputs per embedding call
+ * @param embedding the embedding provider, its token counter (for chunk sizes), request limits and
+ *     caches
  * @param qdrant the Qdrant to write to
  * @param collection the collection name
  * @param ingestedAt RFC 3339 time stamped on every point of the run
@@ -41,10 +40,8 @@ import java.util.List;
 public record IngestionJob(
     List<LocalFileSpec> sources,
     ConversionLimits conversion,
-    TokenCounterFactory tokens,
     ChunkingOptions chunking,
-    EmbedderFactory embedder,
-    int embedBatchSize,
+    EmbeddingPlan embedding,
     QdrantConnection qdrant,
     String collection,
     String ingestedAt,
@@ -70,10 +67,8 @@ public record IngestionJob(
     return new IngestionJob(
         sources,
         conversion,
-        tokens,
         chunking,
-        other,
-        embedBatchSize,
+        embedding.withEmbedder(other),
         qdrant,
         collection,
         ingestedAt,
@@ -92,10 +87,8 @@ public record IngestionJob(
     return new IngestionJob(
         sources,
         conversion,
-        tokens,
         chunking,
-        embedder,
-        embedBatchSize,
+        embedding,
         qdrant,
         collection,
         ingestedAt,
@@ -114,10 +107,8 @@ public record IngestionJob(
     return new IngestionJob(
         sources,
         conversion,
-        tokens,
         chunking,
-        embedder,
-        embedBatchSize,
+        embedding,
         qdrant,
         collection,
         ingestedAt,
@@ -126,6 +117,16 @@ public record IngestionJob(
         batching,
         forceAll,
         sweepOrphans);
+  }
+
+  /** The embedding model's token counter. */
+  public TokenCounterFactory tokens() {
+    return embedding.tokens();
+  }
+
+  /** The embedding provider. */
+  public EmbedderFactory embedder() {
+    return embedding.embedder();
   }
 
   /** The sources as the manifest scopes them. */

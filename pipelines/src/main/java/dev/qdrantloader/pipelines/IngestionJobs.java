@@ -1,13 +1,9 @@
 package dev.qdrantloader.pipelines;
 
 import dev.qdrantloader.io.convert.ConversionLimits;
-import dev.qdrantloader.io.embedding.LocalEmbedderFactory;
-import dev.qdrantloader.io.embedding.LocalModel;
-import dev.qdrantloader.io.embedding.LocalTokenCounterFactory;
 import dev.qdrantloader.io.localfile.LocalFileSpec;
 import dev.qdrantloader.io.qdrant.QdrantConnection;
 import dev.qdrantloader.pipelines.config.ConfigException;
-import dev.qdrantloader.pipelines.config.EmbeddingSettings;
 import dev.qdrantloader.pipelines.config.IngestionConfig;
 import dev.qdrantloader.pipelines.config.LocalFileSourceConfig;
 import dev.qdrantloader.pipelines.config.ProjectConfig;
@@ -27,53 +23,31 @@ public final class IngestionJobs {
   /** A job, plus the sources that could not even be listed (reported as failures). */
   public record Planned(IngestionJob job, List<Failure> unavailableSources) {}
 
-  /** The local model a configuration selects; refuses providers that are not available yet. */
-  public static LocalModel model(IngestionConfig config) {
-    EmbeddingSettings e = config.embedding();
-    if (!"local".equals(e.provider())) {
-      throw new ConfigException(
-          config.workspace().resolve("config.yaml"),
-          "global.embedding.provider `"
-              + e.provider()
-              + "` is not available in this version; use `local` (the default)");
-    }
-    LocalModel model;
-    try {
-      model = LocalModel.byId(e.model());
-    } catch (IllegalArgumentException ex) {
-      throw new ConfigException(
-          config.workspace().resolve("config.yaml"), "global.embedding.model: " + ex.getMessage());
-    }
-    if (e.vectorSize() != null && e.vectorSize() != model.dimension()) {
-      throw new ConfigException(
-          config.workspace().resolve("config.yaml"),
-          "global.embedding.vector_size is "
-              + e.vectorSize()
-              + " but the model "
-              + model.id()
-              + " produces vectors of size "
-              + model.dimension()
-              + "; remove vector_size or set it to "
-              + model.dimension());
-    }
-    return model;
-  }
+  /** Chunks of remote models default to this many tokens (or their window when smaller). */
+  public static final int DEFAULT_REMOTE_CHUNK_SIZE = 512;
 
-  /** Chunk size in tokens: the configured one, or the model's window; never over the window. */
-  public static ChunkingOptions chunking(IngestionConfig config, LocalModel model) {
+  /**
+   * Chunk size in tokens: the configured one, or the model's window (at most {@value
+   * #DEFAULT_REMOTE_CHUNK_SIZE} for a remote model); never over the window.
+   */
+  public static ChunkingOptions chunking(IngestionConfig config, EmbeddingPlan embedding) {
     Integer size = config.chunking().chunkSize();
-    int max = size == null ? model.window() : size;
-    if (max > model.window()) {
+    int window = embedding.window();
+    int max =
+        size != null
+            ? size
+            : embedding.isRemote() ? Math.min(DEFAULT_REMOTE_CHUNK_SIZE, window) : window;
+    if (max > window) {
       throw new ConfigException(
           config.workspace().resolve("config.yaml"),
           "global.chunking.chunk_size is "
               + max
               + " tokens, but the model "
-              + model.id()
+              + embedding.id()
               + " embeds at most "
-              + model.window()
+              + window
               + " tokens of one input and would silently cut the rest; use chunk_size <= "
-              + model.window());
+              + window);
     }
     int overlap = config.chunking().chunkOverlap();
     if (overlap * 2 >= max) {
@@ -88,10 +62,19 @@ public final class IngestionJobs {
     return new ChunkingOptions(max, overlap);
   }
 
+  /** A job with the configuration's embedding plan as it is (not probed). */
   public static Planned plan(
       IngestionConfig config, QdrantConnection qdrant, String ingestedAt, String failuresPrefix) {
-    LocalModel model = model(config);
-    ChunkingOptions chunking = chunking(config, model);
+    return plan(config, EmbeddingPlan.of(config), qdrant, ingestedAt, failuresPrefix);
+  }
+
+  public static Planned plan(
+      IngestionConfig config,
+      EmbeddingPlan embedding,
+      QdrantConnection qdrant,
+      String ingestedAt,
+      String failuresPrefix) {
+    ChunkingOptions chunking = chunking(config, embedding);
     List<LocalFileSpec> sources = new ArrayList<>();
     List<Failure> unavailable = new ArrayList<>();
     for (ProjectConfig project : config.projects()) {
@@ -118,10 +101,8 @@ public final class IngestionJobs {
             sources,
             new ConversionLimits(
                 config.fileConversion().maxFileSize(), config.fileConversion().conversionTimeout()),
-            new LocalTokenCounterFactory(model),
             chunking,
-            new LocalEmbedderFactory(model),
-            config.embedding().batchSize(),
+            embedding,
             qdrant,
             config.qdrant().collectionName(),
             ingestedAt,

@@ -118,9 +118,7 @@ public final class IngestionPipeline {
             .toEmbed()
             .apply(
                 "EmbedChunks",
-                EmbedChunks.with(job.embedder())
-                    .withBatchSize(job.embedBatchSize())
-                    .withBatching(job.batching()));
+                embed(job));
     QdrantIO.WriteResult written =
         PCollectionList.of(embedded.embedded())
             .and(reuse.reused())
@@ -167,6 +165,23 @@ public final class IngestionPipeline {
         .apply(
             "WriteFailures",
             TextIO.write().to(job.failuresPrefix()).withSuffix(".jsonl").withoutSharding());
+  }
+
+  /** The embedding step as the job's plan shapes it. */
+  static EmbedChunks embed(IngestionJob job) {
+    EmbeddingPlan plan = job.embedding();
+    EmbedChunks embed =
+        EmbedChunks.with(plan.embedder())
+            .withBatchSize(plan.batchSize())
+            .withBatching(job.batching())
+            .withCache(plan.memoryCacheBytes(), job.force() ? null : plan.persistentCache());
+    if (plan.maxRequestTokens() != Long.MAX_VALUE) {
+      embed = embed.withMaxBatchTokens(plan.maxRequestTokens());
+    }
+    if (plan.dimension() != null) {
+      embed = embed.withDimension(plan.dimension());
+    }
+    return embed;
   }
 
   /**

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.qdrantloader.io.embedding.LocalModel;
 import dev.qdrantloader.io.qdrant.PointPayloads;
 import dev.qdrantloader.io.qdrant.QdrantCollections;
 import dev.qdrantloader.io.qdrant.QdrantConnection;
@@ -125,8 +124,8 @@ class IncrementalIngestTest {
    */
   private Map<String, Long> ingest(String project, String source, boolean force, boolean sweep) {
     IngestionConfig config = WorkspaceConfig.load(ws, Map.of()).withOnly(project, null, source);
-    LocalModel model = IngestionJobs.model(config);
-    QdrantCollections.ensure(client, "inc", model.dimension(), model.id());
+    EmbeddingPlan embedding = EmbeddingPlan.of(config);
+    QdrantCollections.ensure(client, "inc", embedding.vectorSize(), embedding.id());
     QdrantManifest.ensure(client, "inc");
     String at =
         Instant.parse("2026-01-01T00:00:00Z").plusSeconds(runs.incrementAndGet()).toString();

@@ -1,10 +1,10 @@
 package dev.qdrantloader.runners.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.qdrantloader.io.embedding.LocalModel;
 import dev.qdrantloader.io.qdrant.QdrantCollections;
 import dev.qdrantloader.io.qdrant.QdrantManifest;
 import dev.qdrantloader.io.qdrant.RunHistory;
+import dev.qdrantloader.pipelines.EmbeddingPlan;
 import dev.qdrantloader.pipelines.IngestionJob;
 import dev.qdrantloader.pipelines.IngestionJobs;
 import dev.qdrantloader.pipelines.IngestionPipeline;
@@ -79,7 +79,7 @@ final class IngestCommand implements Callable<Integer> {
     long t0 = System.nanoTime();
     PrintWriter out = spec.commandLine().getOut();
     IngestionConfig config = parent.loadConfig().withOnly(project, sourceType, source);
-    LocalModel model = IngestionJobs.model(config);
+    EmbeddingPlan embedding = Probe.embedding(config, out);
     String collection = config.qdrant().collectionName();
     Instant started = Instant.now();
     String runId =
@@ -93,7 +93,8 @@ final class IngestCommand implements Callable<Integer> {
     try (QdrantTarget target = QdrantTarget.open(config)) {
       boolean sweep = force;
       boolean created =
-          QdrantCollections.ensure(target.client(), collection, model.dimension(), model.id());
+          QdrantCollections.ensure(
+              target.client(), collection, embedding.vectorSize(), embedding.id());
       if (created) {
         out.println("Created collection `" + collection + "` (" + target.description() + ")");
         if (QdrantCollections.exists(target.client(), QdrantManifest.collectionFor(collection))
@@ -125,6 +126,7 @@ final class IngestCommand implements Callable<Integer> {
       IngestionJobs.Planned planned =
           IngestionJobs.plan(
               config,
+              embedding,
               target.connection(),
               started.toString(),
               runDir.resolve("failures").toString());

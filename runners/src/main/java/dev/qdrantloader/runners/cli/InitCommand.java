@@ -1,9 +1,8 @@
 package dev.qdrantloader.runners.cli;
 
-import dev.qdrantloader.io.embedding.LocalModel;
 import dev.qdrantloader.io.qdrant.QdrantCollections;
 import dev.qdrantloader.io.qdrant.QdrantManifest;
-import dev.qdrantloader.pipelines.IngestionJobs;
+import dev.qdrantloader.pipelines.EmbeddingPlan;
 import dev.qdrantloader.pipelines.config.IngestionConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -65,7 +64,7 @@ final class InitCommand implements Callable<Integer> {
           "Wrote a starter " + configFile + " (put documents in " + ws.resolve("docs") + ")");
     }
     IngestionConfig config = parent.loadConfig();
-    LocalModel model = IngestionJobs.model(config);
+    EmbeddingPlan embedding = Probe.embedding(config, out);
     String collection = config.qdrant().collectionName();
     try (QdrantTarget target = QdrantTarget.open(config)) {
       if (force && QdrantCollections.exists(target.client(), collection)) {
@@ -78,16 +77,17 @@ final class InitCommand implements Callable<Integer> {
         out.println("Deleted its manifest and run history `" + manifest + "`");
       }
       boolean created =
-          QdrantCollections.ensure(target.client(), collection, model.dimension(), model.id());
+          QdrantCollections.ensure(
+              target.client(), collection, embedding.vectorSize(), embedding.id());
       QdrantManifest.ensure(target.client(), collection);
       out.println(
           (created ? "Created" : "Collection already exists:")
               + " `"
               + collection
               + "` ("
-              + model.dimension()
+              + embedding.vectorSize()
               + "-d cosine vectors for "
-              + model.id()
+              + embedding.id()
               + "; "
               + target.description()
               + ")");

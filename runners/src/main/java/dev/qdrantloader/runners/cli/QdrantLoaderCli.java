@@ -85,6 +85,7 @@ public final class QdrantLoaderCli implements Callable<Integer> {
         (e, commandLine, parseResult) -> {
           if (e instanceof ConfigException
               || e instanceof CliException
+              || e instanceof dev.qdrantloader.transforms.embed.EmbeddingException
               || e instanceof QdrantCollections.CollectionMismatchException
               || e instanceof java.io.UncheckedIOException) {
             commandLine.getErr().println("error: " + e.getMessage());

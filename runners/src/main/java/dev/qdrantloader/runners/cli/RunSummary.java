@@ -129,6 +129,23 @@ final class RunSummary {
         chunks(),
         embeddingsComputed(),
         embeddingsReused());
+    long requests = get("EmbedChunks.embedding_calls");
+    long hits = get("EmbedChunks.cache_hits");
+    if (requests > 0 || hits > 0) {
+      out.printf(
+          Locale.ROOT,
+          "  embedding  %d requests (%d retried, %d throttled with 429, %d failed), %d inputs,"
+              + " %d tokens; %d chunks sent, %d answered without a request (same text earlier"
+              + " in the run, or the cache)%n",
+          requests,
+          get("EmbedChunks.embedding_retries"),
+          get("EmbedChunks.embedding_throttled"),
+          get("EmbedChunks.embedding_calls_failed"),
+          get("EmbedChunks.embedding_inputs"),
+          get("EmbedChunks.embedding_tokens"),
+          get("EmbedChunks.cache_misses"),
+          hits);
+    }
     out.printf(
         Locale.ROOT,
         "  points     %d written, %d removed, collection `%s` (%s)%n",

@@ -3,12 +3,9 @@ package dev.qdrantloader.runners.cli;
 import static io.qdrant.client.ConditionFactory.matchKeyword;
 import static io.qdrant.client.QueryFactory.nearest;
 
-import dev.qdrantloader.io.embedding.LocalEmbedderFactory;
-import dev.qdrantloader.io.embedding.LocalModel;
-import dev.qdrantloader.io.embedding.LocalTokenCounterFactory;
 import dev.qdrantloader.io.qdrant.PointPayloads;
 import dev.qdrantloader.io.qdrant.QdrantCollections;
-import dev.qdrantloader.pipelines.IngestionJobs;
+import dev.qdrantloader.pipelines.EmbeddingPlan;
 import dev.qdrantloader.pipelines.config.IngestionConfig;
 import io.qdrant.client.grpc.Common.Filter;
 import io.qdrant.client.grpc.JsonWithInt.Value;
@@ -53,18 +50,18 @@ final class SearchCommand implements Callable<Integer> {
       throw new CliException("--limit must be between 1 and 1000, got " + limit);
     }
     IngestionConfig config = parent.loadConfig();
-    LocalModel model = IngestionJobs.model(config);
+    EmbeddingPlan embedding = EmbeddingPlan.of(config);
     String text = String.join(" ", query);
-    int tokens = new LocalTokenCounterFactory(model).create().countTokens(text);
-    if (tokens > model.window()) {
+    int tokens = embedding.tokens().create().countTokens(text);
+    if (tokens > embedding.window()) {
       out.printf(
           Locale.ROOT,
           "note: the query has %d tokens; %s reads only the first %d%n",
           tokens,
-          model.id(),
-          model.window());
+          embedding.id(),
+          embedding.window());
     }
-    float[] vector = new LocalEmbedderFactory(model).create().embed(List.of(text)).get(0);
+    float[] vector = embedding.embedder().create().embed(List.of(text)).get(0);
     String collection = config.qdrant().collectionName();
     try (QdrantTarget target = QdrantTarget.open(config)) {
       if (!QdrantCollections.exists(target.client(), collection)) {

@@ -63,6 +63,7 @@ public final class EmbedChunks extends PTransform<PCollection<Chunk>, EmbedChunk
   private final long maxBatchTokens;
   private final long memoryCacheBytes;
   private final VectorCacheFactory persistentCache;
+  private final int dimension;
 
   private EmbedChunks(
       EmbedderFactory embedder,
@@ -72,7 +73,8 @@ public final class EmbedChunks extends PTransform<PCollection<Chunk>, EmbedChunk
       Batching batching,
       long maxBatchTokens,
       long memoryCacheBytes,
-      VectorCacheFactory persistentCache) {
+      VectorCacheFactory persistentCache,
+      int dimension) {
     this.embedder = embedder;
     this.batchSize = batchSize;
     this.shards = shards;
@@ -81,6 +83,7 @@ public final class EmbedChunks extends PTransform<PCollection<Chunk>, EmbedChunk
     this.maxBatchTokens = maxBatchTokens;
     this.memoryCacheBytes = memoryCacheBytes;
     this.persistentCache = persistentCache;
+    this.dimension = dimension;
   }
 
   /** The default size of the in-memory cache of vectors computed in a JVM. */
@@ -102,7 +105,8 @@ public final class EmbedChunks extends PTransform<PCollection<Chunk>, EmbedChunk
         Batching.GROUP_INTO_BATCHES,
         Long.MAX_VALUE,
         DEFAULT_MEMORY_CACHE_BYTES,
-        null);
+        null,
+        0);
   }
 
   /** Inputs per request at most (the embedder may ask for fewer). */
@@ -118,7 +122,8 @@ public final class EmbedChunks extends PTransform<PCollection<Chunk>, EmbedChunk
         batching,
         maxBatchTokens,
         memoryCacheBytes,
-        persistentCache);
+        persistentCache,
+        dimension);
   }
 
   /** How many keys GroupIntoBatches forms batches under: the parallelism of the embedding step. */
@@ -134,7 +139,8 @@ public final class EmbedChunks extends PTransform<PCollection<Chunk>, EmbedChunk
         batching,
         maxBatchTokens,
         memoryCacheBytes,
-        persistentCache);
+        persistentCache,
+        dimension);
   }
 
   /** In a stream, how long GroupIntoBatches holds a part-filled batch. */
@@ -150,7 +156,8 @@ public final class EmbedChunks extends PTransform<PCollection<Chunk>, EmbedChunk
         batching,
         maxBatchTokens,
         memoryCacheBytes,
-        persistentCache);
+        persistentCache,
+        dimension);
   }
 
   public EmbedChunks withBatching(Batching how) {
@@ -165,7 +172,8 @@ public final class EmbedChunks extends PTransform<PCollection<Chunk>, EmbedChunk
         how,
         maxBatchTokens,
         memoryCacheBytes,
-        persistentCache);
+        persistentCache,
+        dimension);
   }
 
   /**
@@ -184,7 +192,8 @@ public final class EmbedChunks extends PTransform<PCollection<Chunk>, EmbedChunk
         batching,
         tokens,
         memoryCacheBytes,
-        persistentCache);
+        persistentCache,
+        dimension);
   }
 
   /**
@@ -204,7 +213,29 @@ public final class EmbedChunks extends PTransform<PCollection<Chunk>, EmbedChunk
         batching,
         maxBatchTokens,
         memoryBytes,
-        persistent);
+        persistent,
+        dimension);
+  }
+
+  /**
+   * The size every vector must have (the collection's): a vector of another size stops the run with
+   * an {@link EmbeddingException} before it is written. Without it, the embedder's own dimension is
+   * checked when it knows one.
+   */
+  public EmbedChunks withDimension(int size) {
+    if (size < 1) {
+      throw new IllegalArgumentException("dimension must be at least 1, got " + size);
+    }
+    return new EmbedChunks(
+        embedder,
+        batchSize,
+        shards,
+        maxBuffering,
+        batching,
+        maxBatchTokens,
+        memoryCacheBytes,
+        persistentCache,
+        size);
   }
 
   static final TupleTag<EmbeddedChunk> EMBEDDED = new TupleTag<EmbeddedChunk>() {};
@@ -226,7 +257,8 @@ public final class EmbedChunks extends PTransform<PCollection<Chunk>, EmbedChunk
             batchSize,
             memoryCacheBytes,
             persistentCache,
-            java.util.UUID.randomUUID().toString());
+            java.util.UUID.randomUUID().toString(),
+            dimension);
     PCollectionTuple out =
         batching == Batching.BUNDLE
             ? chunks.apply(
@@ -287,7 +319,8 @@ public final class EmbedChunks extends PTransform<PCollection<Chunk>, EmbedChunk
       int batchSize,
       long memoryBytes,
       VectorCacheFactory persistent,
-      String run)
+      String run,
+      int dimension)
       implements java.io.Serializable {
     EmbeddingCalls create() {
       String space = embedder.describe();
@@ -296,7 +329,8 @@ public final class EmbedChunks extends PTransform<PCollection<Chunk>, EmbedChunk
           space,
           batchSize,
           MemoryVectorCache.forScope(space + "#" + run, memoryBytes),
-          persistent == null ? null : persistent.open());
+          persistent == null ? null : persistent.open(),
+          dimension);
     }
   }
 

@@ -63,6 +63,9 @@ final class EmbeddingCalls {
   private final MemoryVectorCache memory;
   private final VectorCache persistent;
 
+  /** The size every vector must have, or 0 to take the embedder's when it knows one. */
+  private final int dimension;
+
   private final Map<Pane, Request> open = new LinkedHashMap<>();
 
   /** Chunks waiting for a text that is in an open or sent request, by cache key. */
@@ -138,8 +141,10 @@ final class EmbeddingCalls {
       String vectorSpace,
       int batchSize,
       MemoryVectorCache memory,
-      VectorCache persistent) {
+      VectorCache persistent,
+      int dimension) {
     this.embedder = embedder;
+    this.dimension = dimension;
     this.vectorSpace = vectorSpace;
     this.batchSize = batchSize;
     this.memory = memory;
@@ -397,7 +402,7 @@ final class EmbeddingCalls {
       throw new IllegalStateException(
           "embedder answered " + batch.size() + " outcomes for " + request.size() + " inputs");
     }
-    int dimension = embedder.dimension();
+    int expected = dimension > 0 ? dimension : embedder.dimension();
     for (int i = 0; i < request.size(); i++) {
       String key = request.keys.get(i);
       List<Waiter> waiters = waiting.remove(key);
@@ -408,12 +413,14 @@ final class EmbeddingCalls {
         }
         continue;
       }
-      if (dimension > 0 && vector.length != dimension) {
+      if (expected > 0 && vector.length != expected) {
         throw new EmbeddingException(
-            "the embedder returned a vector of size "
+            "the embedder "
+                + vectorSpace
+                + " returned a vector of size "
                 + vector.length
-                + ", expected "
-                + dimension
+                + ", but the collection's vectors have size "
+                + expected
                 + "; nothing of it was written");
       }
       computed.inc();
