@@ -8,9 +8,7 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -22,8 +20,6 @@ final class ConfigParser {
   private static final Set<String> GLOBAL_KEYS =
       Set.of("qdrant", "embedding", "chunking", "file_conversion");
   private static final Set<String> QDRANT_KEYS = Set.of("url", "api_key", "collection_name");
-  private static final Set<String> EMBEDDING_KEYS =
-      Set.of("provider", "model", "batch_size", "vector_size");
   private static final Set<String> CHUNKING_KEYS = Set.of("chunk_size", "chunk_overlap");
   private static final Set<String> FILE_CONVERSION_KEYS =
       Set.of("max_file_size", "conversion_timeout");
@@ -52,7 +48,8 @@ final class ConfigParser {
   IngestionConfig parse(YamlSection root) {
     YamlSection global = root.section("global", GLOBAL_KEYS);
     QdrantSettings qdrant = qdrant(global.section("qdrant", QDRANT_KEYS));
-    EmbeddingSettings embedding = embedding(global.section("embedding", EMBEDDING_KEYS));
+    EmbeddingSettings embedding =
+        new EmbeddingParser(workspace).parse(global.section("embedding", EmbeddingParser.KEYS));
     ChunkingSettings chunking = chunking(global.section("chunking", CHUNKING_KEYS), embedding);
     FileConversionSettings fileConversion =
         fileConversion(global.section("file_conversion", FILE_CONVERSION_KEYS));
@@ -123,89 +120,26 @@ final class ConfigParser {
     }
   }
 
-  private EmbeddingSettings embedding(YamlSection s) {
-    String provider = s.string("provider");
-    if (provider == null) {
-      provider = EmbeddingSettings.LOCAL;
-    } else if (!EmbeddingSettings.PROVIDERS.contains(provider)) {
-      s.problem(
-          "provider",
-          "unknown provider `"
-              + provider
-              + "`; supported: "
-              + String.join(", ", EmbeddingSettings.PROVIDERS)
-              + Suggestions.didYouMean(provider, EmbeddingSettings.PROVIDERS));
-      provider = EmbeddingSettings.LOCAL;
-    }
-    boolean local = EmbeddingSettings.LOCAL.equals(provider);
-
-    String model = s.string("model");
-    Optional<LocalModel> localModel = Optional.empty();
-    if (local) {
-      String id = model == null ? EmbeddingSettings.DEFAULT_MODEL : model;
-      localModel = localModel(id);
-      if (localModel.isEmpty()) {
-        List<String> ids = Arrays.stream(LocalModel.values()).map(LocalModel::id).toList();
-        s.problem(
-            "model",
-            "unknown local model `"
-                + id
-                + "`; available: "
-                + String.join(", ", ids)
-                + Suggestions.didYouMean(id, ids));
-      }
-      model = localModel.map(LocalModel::id).orElse(EmbeddingSettings.DEFAULT_MODEL);
-    } else if (model == null || model.isBlank()) {
-      s.problemHere("`model` is required when the provider is `" + provider + "`");
-      model = "unknown";
-    }
-
-    int batchSize =
-        intIn(
-            s,
-            "batch_size",
-            EmbeddingSettings.DEFAULT_BATCH_SIZE,
-            1,
-            EmbeddingSettings.MAX_BATCH_SIZE);
-    Long givenVectorSize = inRange(s, "vector_size", 1, Integer.MAX_VALUE);
-    Integer vectorSize = givenVectorSize == null ? null : givenVectorSize.intValue();
-    if (localModel.isPresent()) {
-      int dimension = localModel.get().dimension();
-      if (vectorSize != null && vectorSize != dimension) {
-        s.problem(
-            "vector_size",
-            "model `" + model + "` makes vectors of size " + dimension + ", not " + vectorSize);
-      }
-      vectorSize = dimension;
-    }
-    String p = provider;
-    String m = model;
-    Integer v = vectorSize;
-    return build(s, () -> new EmbeddingSettings(p, m, batchSize, v), EmbeddingSettings.defaults());
-  }
-
-  private static Optional<LocalModel> localModel(String id) {
-    String wanted = id.strip().toLowerCase(Locale.ROOT);
-    return Arrays.stream(LocalModel.values()).filter(m -> m.id().equals(wanted)).findFirst();
-  }
-
   private ChunkingSettings chunking(YamlSection s, EmbeddingSettings embedding) {
-    Optional<LocalModel> model =
-        embedding.isLocal() ? localModel(embedding.model()) : Optional.empty();
-    int window = model.map(LocalModel::window).orElse(Integer.MAX_VALUE);
+    int window;
+    String limitedBy;
+    Integer defaultSize;
+    if (embedding.remote() != null) {
+      window = embedding.remote().maxTokensPerInput();
+      limitedBy = "max_tokens_per_input of `" + embedding.provider() + "` is " + window;
+      defaultSize = Math.min(ChunkingSettings.DEFAULT_REMOTE_CHUNK_SIZE, window);
+    } else {
+      Optional<LocalModel> model = EmbeddingParser.localModel(embedding.model());
+      window = model.map(LocalModel::window).orElse(Integer.MAX_VALUE);
+      limitedBy = "model `" + embedding.model() + "` embeds at most " + window + " tokens";
+      defaultSize = null;
+    }
     Long given = inRange(s, "chunk_size", ChunkingSettings.MIN_CHUNK_SIZE, Integer.MAX_VALUE);
     Integer chunkSize = given == null ? null : given.intValue();
     if (chunkSize != null && chunkSize > window) {
       s.problem(
           "chunk_size",
-          "model `"
-              + embedding.model()
-              + "` embeds at most "
-              + window
-              + " tokens, so chunk_size must be at most "
-              + window
-              + ", got "
-              + chunkSize);
+          limitedBy + ", so chunk_size must be at most " + window + ", got " + chunkSize);
       chunkSize = null;
     }
     Long overlapGiven = inRange(s, "chunk_overlap", 0, Integer.MAX_VALUE);
@@ -213,6 +147,9 @@ final class ConfigParser {
         overlapGiven == null ? ChunkingSettings.DEFAULT_CHUNK_OVERLAP : overlapGiven.intValue();
     // Compare only values that were read; a bad chunk_size is reported once, on its own.
     boolean sizeRead = chunkSize != null || !s.has("chunk_size");
+    if (chunkSize == null) {
+      chunkSize = defaultSize;
+    }
     int limit = chunkSize != null ? chunkSize : window;
     if (sizeRead && overlap >= limit) {
       s.problem(
@@ -220,9 +157,11 @@ final class ConfigParser {
           "chunk_overlap ("
               + overlap
               + ") must be less than "
-              + (chunkSize != null
-                  ? "chunk_size (" + chunkSize + ")"
-                  : "the window of model `" + embedding.model() + "` (" + window + " tokens)"));
+              + (chunkSize == null
+                  ? "the window of model `" + embedding.model() + "` (" + window + " tokens)"
+                  : given == null
+                      ? "the default chunk_size (" + chunkSize + ")"
+                      : "chunk_size (" + chunkSize + ")"));
       overlap = 0;
     }
     Integer size = chunkSize;
@@ -404,18 +343,18 @@ final class ConfigParser {
     return out;
   }
 
-  private static int intIn(YamlSection s, String key, int fallback, int min, int max) {
+  static int intIn(YamlSection s, String key, int fallback, int min, int max) {
     Long value = inRange(s, key, min, max);
     return value == null ? fallback : value.intValue();
   }
 
-  private static long longIn(YamlSection s, String key, long fallback, long min, long max) {
+  static long longIn(YamlSection s, String key, long fallback, long min, long max) {
     Long value = inRange(s, key, min, max);
     return value == null ? fallback : value;
   }
 
   /** The number at {@code key}, or null when it is absent or bad (then a problem is recorded). */
-  private static Long inRange(YamlSection s, String key, long min, long max) {
+  static Long inRange(YamlSection s, String key, long min, long max) {
     Long value = s.number(key);
     if (value != null && (value < min || value > max)) {
       String range =
@@ -432,11 +371,11 @@ final class ConfigParser {
    * Builds a value; the parser checks values first, so a constructor refusing one is a gap in the
    * parser, reported at the section rather than thrown without a line.
    */
-  private static <T> T build(YamlSection s, Supplier<T> constructor) {
+  static <T> T build(YamlSection s, Supplier<T> constructor) {
     return build(s, constructor, null);
   }
 
-  private static <T> T build(YamlSection s, Supplier<T> constructor, T fallback) {
+  static <T> T build(YamlSection s, Supplier<T> constructor, T fallback) {
     try {
       return constructor.get();
     } catch (IllegalArgumentException e) {

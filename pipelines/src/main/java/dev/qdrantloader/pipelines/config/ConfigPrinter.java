@@ -1,5 +1,7 @@
 package dev.qdrantloader.pipelines.config;
 
+import dev.qdrantloader.io.embedding.remote.RemoteEmbeddingConfig;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,13 +15,17 @@ import org.yaml.snakeyaml.Yaml;
  * Prints the effective configuration for the {@code config} command: the schema's snake_case keys
  * with every default filled in, readable back by {@link WorkspaceConfig}. Secrets never appear: a
  * value under a key naming an api key, token, password, secret or credentials prints as {@code
- * ****}, and so does the user-info part of any URL.
+ * ****}, and so do every HTTP header value and the user-info part of any URL.
  */
 public final class ConfigPrinter {
   static final String MASK = "****";
 
   private static final List<String> SECRET_KEY_PARTS =
-      List.of("api_key", "apikey", "token", "password", "secret", "credentials");
+      List.of("api_key", "apikey", "password", "secret", "credentials");
+
+  /** {@code access_token} is a secret, {@code max_tokens_per_input} a limit. */
+  private static final Pattern TOKEN = Pattern.compile("token(?!s)");
+
   private static final Pattern URL_USER_INFO = Pattern.compile("(://)[^/@\\s]+@");
 
   private ConfigPrinter() {}
@@ -53,12 +59,7 @@ public final class ConfigPrinter {
     qdrant.put("api_key", q.apiKey());
     qdrant.put("collection_name", q.collectionName());
 
-    EmbeddingSettings e = config.embedding();
-    Map<String, Object> embedding = new LinkedHashMap<>();
-    embedding.put("provider", e.provider());
-    embedding.put("model", e.model());
-    embedding.put("batch_size", e.batchSize());
-    embedding.put("vector_size", e.vectorSize());
+    Map<String, Object> embedding = embedding(config.embedding());
 
     Map<String, Object> chunking = new LinkedHashMap<>();
     chunking.put("chunk_size", config.chunking().chunkSize());
@@ -75,6 +76,44 @@ public final class ConfigPrinter {
     global.put("chunking", chunking);
     global.put("file_conversion", fileConversion);
     return global;
+  }
+
+  /** Only the keys the provider reads, so the printed file loads back. */
+  private static Map<String, Object> embedding(EmbeddingSettings e) {
+    Map<String, Object> embedding = new LinkedHashMap<>();
+    embedding.put("provider", e.provider());
+    embedding.put("model", e.model());
+    RemoteEmbeddingConfig r = e.remote();
+    if (r == null) {
+      embedding.put("batch_size", e.batchSize());
+      embedding.put("vector_size", e.vectorSize());
+    } else {
+      embedding.put("dimensions", r.dimensions());
+      embedding.put("vector_size", e.vectorSize());
+      embedding.put("api_key", r.apiKey());
+      embedding.put("base_url", r.baseUrl());
+      if (r.provider() == RemoteEmbeddingConfig.Provider.AZURE_OPENAI) {
+        embedding.put("api_version", r.apiVersion());
+      }
+      // Header names are free-form, so their values are masked here, not by key name.
+      Map<String, Object> headers = new LinkedHashMap<>();
+      r.headers().keySet().forEach(name -> headers.put(name, MASK));
+      embedding.put("headers", headers);
+      embedding.put("timeout", Durations.format(Duration.ofMillis(r.timeoutMillis())));
+      embedding.put("max_retries", r.maxRetries());
+      embedding.put("rpm", r.rpm());
+      embedding.put("tpm", r.tpm());
+      embedding.put("max_concurrency", r.maxConcurrency());
+      embedding.put("max_inputs_per_request", r.maxInputsPerRequest());
+      embedding.put("max_tokens_per_request", r.maxTokensPerRequest());
+      embedding.put("max_tokens_per_input", r.maxTokensPerInput());
+    }
+    Map<String, Object> cache = new LinkedHashMap<>();
+    cache.put("enabled", e.cache().enabled());
+    cache.put("path", e.cache().path());
+    cache.put("max_memory_mb", e.cache().maxMemoryMb());
+    embedding.put("cache", cache);
+    return embedding;
   }
 
   private static Map<String, Object> project(ProjectConfig p) {
@@ -123,6 +162,6 @@ public final class ConfigPrinter {
 
   static boolean isSecretKey(String key) {
     String k = key.toLowerCase(Locale.ROOT);
-    return SECRET_KEY_PARTS.stream().anyMatch(k::contains);
+    return SECRET_KEY_PARTS.stream().anyMatch(k::contains) || TOKEN.matcher(k).find();
   }
 }

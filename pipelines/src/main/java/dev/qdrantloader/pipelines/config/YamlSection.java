@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
@@ -162,6 +163,24 @@ final class YamlSection {
             + text
             + "`");
     return null;
+  }
+
+  /** {@code true} or {@code false} (also yes/no, on/off); null when absent or unreadable. */
+  Boolean bool(String key) {
+    ScalarNode n = scalar(key, "true or false");
+    String text = n == null ? null : substitute(key, n);
+    if (text == null) {
+      return null;
+    }
+    switch (text.strip().toLowerCase(Locale.ROOT)) {
+      case "true", "yes", "on":
+        return true;
+      case "false", "no", "off":
+        return false;
+      default:
+        problem(key, "expected true or false, got `" + text + "`");
+        return null;
+    }
   }
 
   /** A list of strings; null when absent. */

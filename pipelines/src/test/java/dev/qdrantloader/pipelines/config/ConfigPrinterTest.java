@@ -67,6 +67,8 @@ class ConfigPrinterTest {
       assertEquals(true, ConfigPrinter.isSecretKey(key), key);
     }
     assertEquals(false, ConfigPrinter.isSecretKey("collection_name"));
+    assertEquals(false, ConfigPrinter.isSecretKey("max_tokens_per_input"));
+    assertEquals(true, ConfigPrinter.isSecretKey("access_token"));
   }
 
   @Test
@@ -86,6 +88,10 @@ class ConfigPrinterTest {
             "    model: all-minilm-l6-v2-q",
             "    batch_size: 32",
             "    vector_size: 384",
+            "    cache:",
+            "      enabled: false",
+            "      path: " + ws.toAbsolutePath().normalize() + "/.qdrant-loader/embedding-cache",
+            "      max_memory_mb: 256",
             "    chunk_size: null",
             "    chunk_overlap: 16",
             "    max_file_size: 52428800",
@@ -113,6 +119,116 @@ class ConfigPrinterTest {
     assertEquals(original.chunking(), reloaded.chunking());
     assertEquals(original.fileConversion(), reloaded.fileConversion());
     assertEquals(original.projects(), reloaded.projects());
+  }
+
+  @Test
+  void localProviderPrintsNoRemoteKeys() {
+    String yaml = ConfigPrinter.toYaml(WorkspaceConfig.load(withConfig(ws, ""), Map.of()));
+    assertThat(yaml, not(containsString("base_url")));
+    assertThat(yaml, not(containsString("max_inputs_per_request")));
+  }
+
+  @Test
+  void remoteDefaultsAreFilledIn() {
+    IngestionConfig c =
+        WorkspaceConfig.load(
+            withConfig(
+                ws,
+                """
+                global:
+                  embedding:
+                    provider: openai
+                    model: text-embedding-3-small
+                    api_key: ${OPENAI_API_KEY}
+                """),
+            Map.of("OPENAI_API_KEY", "sk-from-env"));
+
+    String yaml = ConfigPrinter.toYaml(c);
+
+    assertThat(
+        yaml,
+        containsString(
+            """
+                provider: openai
+                model: text-embedding-3-small
+                dimensions: null
+                vector_size: null
+                api_key: '****'
+                base_url: https://api.openai.com/v1
+                headers: {}
+                timeout: 60
+                max_retries: 6
+                rpm: 0
+                tpm: 0
+                max_concurrency: 16
+                max_inputs_per_request: 2048
+                max_tokens_per_request: 300000
+                max_tokens_per_input: 8191
+                cache:
+                  enabled: false
+            """));
+    assertThat(yaml, containsString("    chunk_size: 512\n"));
+    assertThat(yaml, not(containsString("batch_size")));
+    assertThat(yaml, not(containsString("api_version")));
+  }
+
+  @Test
+  void apiKeyAndHeaderValuesNeverAppearAlsoFromDotEnv() {
+    TestWorkspace.withEnvFile(ws, "AZURE_KEY=az-s3cr3t\nGATEWAY=gw-s3cr3t\n");
+    IngestionConfig c =
+        WorkspaceConfig.load(
+            withConfig(
+                ws,
+                """
+                global:
+                  embedding:
+                    provider: azure_openai
+                    model: text-embedding-3-large
+                    api_key: ${AZURE_KEY}
+                    base_url: https://r.openai.azure.com/openai/deployments/large
+                    api_version: 2024-10-21
+                    headers:
+                      X-Gateway: ${GATEWAY}
+                      X-Literal: literal-s3cr3t
+                """),
+            Map.of());
+
+    String yaml = ConfigPrinter.toYaml(c);
+
+    for (String secret : List.of("az-s3cr3t", "gw-s3cr3t", "literal-s3cr3t")) {
+      assertThat(yaml, not(containsString(secret)));
+    }
+    assertThat(yaml, containsString("    api_key: '****'\n"));
+    assertThat(yaml, containsString("      X-Gateway: '****'\n"));
+    assertThat(yaml, containsString("      X-Literal: '****'\n"));
+    assertThat(yaml, containsString("    api_version: '2024-10-21'\n"));
+  }
+
+  @Test
+  void printedRemoteConfigurationLoadsBackToTheSameConfiguration() throws Exception {
+    IngestionConfig original =
+        WorkspaceConfig.load(
+            withConfig(
+                ws,
+                """
+                global:
+                  embedding:
+                    provider: openai_compatible
+                    model: nomic-embed-text
+                    base_url: http://localhost:11434/v1
+                    dimensions: 768
+                    timeout: 1500ms
+                    rpm: 600
+                    max_tokens_per_input: 2048
+                    cache: {enabled: true, path: cache/vectors}
+                """),
+            Map.of());
+    Files.writeString(copy.resolve("config.yaml"), ConfigPrinter.toYaml(original));
+
+    IngestionConfig reloaded = WorkspaceConfig.load(copy, Map.of());
+
+    assertEquals(original.embedding(), reloaded.embedding());
+    assertEquals(original.chunking(), reloaded.chunking());
   }
 
   @Test

@@ -17,6 +17,13 @@ import org.junit.jupiter.api.io.TempDir;
 class WorkspaceConfigTest {
   @TempDir Path ws;
 
+  private CacheSettings defaultCache() {
+    return new CacheSettings(
+        false,
+        ws.toAbsolutePath().normalize().resolve(".qdrant-loader/embedding-cache").toString(),
+        256);
+  }
+
   static final String FULL =
       """
       global:
@@ -66,7 +73,9 @@ class WorkspaceConfigTest {
     assertEquals(
         new QdrantSettings("http://qdrant.internal:6334", "s3cr3t-key", "team-docs"), c.qdrant());
     assertFalse(c.qdrant().isLocal());
-    assertEquals(new EmbeddingSettings("local", "bge-small-en-v15-q", 64, 384), c.embedding());
+    assertEquals(
+        new EmbeddingSettings("local", "bge-small-en-v15-q", 64, 384, null, defaultCache()),
+        c.embedding());
     assertEquals(new ChunkingSettings(256, 32), c.chunking());
     assertEquals(new FileConversionSettings(1_048_576L, Duration.ofMinutes(5)), c.fileConversion());
 
@@ -110,7 +119,9 @@ class WorkspaceConfigTest {
     assertEquals(QdrantSettings.defaults(), c.qdrant());
     assertTrue(c.qdrant().isLocal());
     assertEquals("documents", c.qdrant().collectionName());
-    assertEquals(new EmbeddingSettings("local", "all-minilm-l6-v2-q", 32, 384), c.embedding());
+    assertEquals(
+        new EmbeddingSettings("local", "all-minilm-l6-v2-q", 32, 384, null, defaultCache()),
+        c.embedding());
     assertEquals(new ChunkingSettings(null, 16), c.chunking());
     assertEquals(
         new FileConversionSettings(52_428_800L, Duration.ofSeconds(300)), c.fileConversion());
@@ -210,25 +221,6 @@ class WorkspaceConfigTest {
     IngestionConfig c =
         load(ws, "global:\n  embedding:\n    model: all-minilm-l6-v2-q\n    vector_size: 384\n");
     assertEquals(384, c.embedding().vectorSize());
-  }
-
-  @Test
-  void laterProvidersAreAcceptedWithTheirModel() {
-    IngestionConfig c =
-        load(
-            ws,
-            """
-            global:
-              embedding:
-                provider: openai
-                model: text-embedding-3-small
-                vector_size: 1536
-              chunking:
-                chunk_size: 1000
-            """);
-    assertEquals(
-        new EmbeddingSettings("openai", "text-embedding-3-small", 32, 1536), c.embedding());
-    assertEquals(1000, c.chunking().chunkSize());
   }
 
   @Test
