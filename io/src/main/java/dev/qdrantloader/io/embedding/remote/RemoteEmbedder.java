@@ -320,8 +320,10 @@ public final class RemoteEmbedder implements Embedder {
           return;
         }
       }
+      // Adapt before completing: whoever waits on the batch then sees the new limits.
+      boolean raised = aimd.onSuccess();
       r.run.embedded(r, vectors);
-      if (aimd.onSuccess()) {
+      if (raised) {
         gate.drain();
       }
       return;
