@@ -48,13 +48,14 @@ class RemoteEmbedderFaultsTest {
   }
 
   @Test
-  void aRetryAfterA429WaitsForRetryAfter() throws Exception {
+  void after429NeitherTheRetryNorAnyOtherRequestComesBeforeRetryAfter() throws Exception {
     try (FakeEmbeddingServer server =
         FakeEmbeddingServer.start(
             FakeEmbeddingServer.Config.defaults().withFaults(0.4, "429", 1).withDimension(16))) {
+      // One request in flight: whatever arrives after a 429 was started after it was answered.
       RemoteEmbedder embedder =
-          new RemoteEmbedder(config(server).withLimits(0, 0, 4, 2, 100_000), FAST);
-      List<String> texts = texts(12, 2);
+          new RemoteEmbedder(config(server).withLimits(0, 0, 1, 2, 100_000), FAST);
+      List<String> texts = texts(8, 2);
       EmbeddingBatch batch = embed(embedder, texts);
       assertAllEmbedded(texts, batch, 16);
       List<FakeEmbeddingServer.Arrival> arrivals = server.arrivals();
@@ -65,6 +66,11 @@ class RemoteEmbedderFaultsTest {
           continue;
         }
         throttled++;
+        // The backoff alone is at most 200 ms here: only Retry-After explains a second.
+        FakeEmbeddingServer.Arrival next = arrivals.get(i + 1);
+        assertTrue(
+            next.millis() - a.millis() >= 1000,
+            "a request arrived " + (next.millis() - a.millis()) + " ms after a 429");
         FakeEmbeddingServer.Arrival retry = null;
         for (int j = i + 1; j < arrivals.size() && retry == null; j++) {
           if (arrivals.get(j).inputs().equals(a.inputs())) {
@@ -72,13 +78,11 @@ class RemoteEmbedderFaultsTest {
           }
         }
         assertTrue(retry != null, "the throttled request was retried");
-        // The backoff alone is at most 200 ms here: only Retry-After explains a second.
-        assertTrue(
-            retry.millis() - a.millis() >= 1000,
-            "retried " + (retry.millis() - a.millis()) + " ms after the 429");
+        assertTrue(retry.millis() - a.millis() >= 1000);
       }
       assertTrue(throttled > 0, "some requests were throttled");
       assertEquals(throttled, batch.stats().throttled());
+      assertEquals(4 + throttled, arrivals.size());
     }
   }
 }
