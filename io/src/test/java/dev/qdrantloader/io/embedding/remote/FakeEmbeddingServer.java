@@ -15,11 +15,16 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -48,6 +53,22 @@ public final class FakeEmbeddingServer implements AutoCloseable {
   private final AtomicLong inputs = new AtomicLong();
   private final AtomicLong faults = new AtomicLong();
   private final ConcurrentLinkedQueue<long[]> log = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<Arrival> arrivals = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger concurrent = new AtomicInteger();
+  private final AtomicInteger maxConcurrent = new AtomicInteger();
+  private volatile double faultRate;
+  private volatile Map<String, List<String>> lastHeaders = Map.of();
+  private volatile String lastQuery;
+
+  /**
+   * One request as the server saw it.
+   *
+   * @param millis arrival time ({@link System#currentTimeMillis()})
+   * @param status the answer's status, 0 for a hang (no answer)
+   * @param inputs a hash of the request's inputs: the same for a retry of the same request
+   * @param tokens tokens of its inputs
+   */
+  public record Arrival(long millis, int status, String inputs, int tokens) {}
 
   /**
    * What the server does.
@@ -141,6 +162,21 @@ public final class FakeEmbeddingServer implements AutoCloseable {
           seed);
     }
 
+    public Config withThreads(int n) {
+      return new Config(
+          dimension,
+          baseLatencyMillis,
+          perInputMillis,
+          maxInputs,
+          maxTokensPerRequest,
+          faultRate,
+          fault,
+          retryAfterSeconds,
+          apiKey,
+          n,
+          seed);
+    }
+
     public Config withApiKey(String key) {
       return new Config(
           dimension,
@@ -160,6 +196,7 @@ public final class FakeEmbeddingServer implements AutoCloseable {
   private FakeEmbeddingServer(Config config) throws IOException {
     this.config = config;
     this.random = new Random(config.seed());
+    this.faultRate = config.faultRate();
     this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     this.workers = Executors.newFixedThreadPool(config.threads());
     server.setExecutor(workers);
@@ -180,6 +217,33 @@ public final class FakeEmbeddingServer implements AutoCloseable {
         + ":"
         + server.getAddress().getPort()
         + "/v1";
+  }
+
+  /** Every request parsed so far with its outcome, by arrival time. */
+  public List<Arrival> arrivals() {
+    List<Arrival> all = new ArrayList<>(arrivals);
+    all.sort((a, b) -> Long.compare(a.millis(), b.millis()));
+    return all;
+  }
+
+  /** The most requests that were being handled at the same time. */
+  public int maxConcurrent() {
+    return maxConcurrent.get();
+  }
+
+  /** Changes the share of requests answered with the configured fault from now on. */
+  public void setFaultRate(double rate) {
+    faultRate = rate;
+  }
+
+  /** Headers of the last request (names lower case). */
+  public Map<String, List<String>> lastHeaders() {
+    return lastHeaders;
+  }
+
+  /** Query string of the last request, or null. */
+  public String lastQuery() {
+    return lastQuery;
   }
 
   /** Requests received (any outcome). */
@@ -253,16 +317,35 @@ public final class FakeEmbeddingServer implements AutoCloseable {
   }
 
   private void handle(HttpExchange ex) throws IOException {
+    int now = concurrent.incrementAndGet();
+    maxConcurrent.accumulateAndGet(now, Math::max);
+    try {
+      serve(ex);
+    } finally {
+      concurrent.decrementAndGet();
+    }
+  }
+
+  private void serve(HttpExchange ex) throws IOException {
+    long arrived = System.currentTimeMillis();
     try (ex) {
       requests.incrementAndGet();
+      Map<String, List<String>> headers = new TreeMap<>();
+      ex.getRequestHeaders()
+          .forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), List.copyOf(v)));
+      lastHeaders = headers;
+      lastQuery = ex.getRequestURI().getRawQuery();
       if (!"POST".equals(ex.getRequestMethod())) {
         error(ex, 405, "only POST");
         return;
       }
+      String bearer = ex.getRequestHeaders().getFirst("Authorization");
+      String azureKey = ex.getRequestHeaders().getFirst("api-key");
       if (config.apiKey() != null
-          && !("Bearer " + config.apiKey())
-              .equals(ex.getRequestHeaders().getFirst("Authorization"))) {
-        error(ex, 401, "Incorrect API key provided");
+          && !("Bearer " + config.apiKey()).equals(bearer)
+          && !config.apiKey().equals(azureKey)) {
+        // Like real providers, the answer echoes the key it was given.
+        error(ex, 401, "Incorrect API key provided: " + (bearer != null ? bearer : azureKey));
         return;
       }
       JsonNode body;
@@ -286,10 +369,12 @@ public final class FakeEmbeddingServer implements AutoCloseable {
       for (String t : texts) {
         tokenCount += tokens(t);
       }
-      log.add(new long[] {System.currentTimeMillis(), tokenCount});
+      log.add(new long[] {arrived, tokenCount});
+      String hash = hash(texts);
+      int tokenTotal = tokenCount;
       boolean fault;
       synchronized (random) {
-        fault = random.nextDouble() < config.faultRate();
+        fault = random.nextDouble() < faultRate;
       }
       if (fault) {
         faults.incrementAndGet();
@@ -297,19 +382,24 @@ public final class FakeEmbeddingServer implements AutoCloseable {
           case "429":
             ex.getResponseHeaders()
                 .add("Retry-After", Integer.toString(config.retryAfterSeconds()));
+            arrivals.add(new Arrival(arrived, 429, hash, tokenTotal));
             error(ex, 429, "Rate limit reached, retry later");
             return;
           case "hang":
+            arrivals.add(new Arrival(arrived, 0, hash, tokenTotal));
             sleep(60_000);
             return;
           case "malformed":
+            arrivals.add(new Arrival(arrived, 200, hash, tokenTotal));
             send(ex, 200, "{\"object\": \"list\", \"data\": [".getBytes(StandardCharsets.UTF_8));
             return;
           default:
+            arrivals.add(new Arrival(arrived, 500, hash, tokenTotal));
             error(ex, 500, "The server had an error while processing your request");
             return;
         }
       }
+      arrivals.add(new Arrival(arrived, answerStatus(texts, tokenCount), hash, tokenTotal));
       if (config.maxInputs() > 0 && texts.size() > config.maxInputs()) {
         error(ex, 400, "too many inputs: " + texts.size() + " > " + config.maxInputs());
         return;
@@ -344,6 +434,29 @@ public final class FakeEmbeddingServer implements AutoCloseable {
       served.incrementAndGet();
       inputs.addAndGet(texts.size());
       send(ex, 200, JSON.writeValueAsBytes(out));
+    }
+  }
+
+  private int answerStatus(List<String> texts, int tokenCount) {
+    if (config.maxInputs() > 0 && texts.size() > config.maxInputs()
+        || config.maxTokensPerRequest() > 0 && tokenCount > config.maxTokensPerRequest()
+        || texts.stream().anyMatch(t -> t.contains(POISON))) {
+      return 400;
+    }
+    return 200;
+  }
+
+  /** A hash of the inputs, in order: what identifies a request's retries. */
+  public static String hash(List<String> texts) {
+    try {
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      for (String t : texts) {
+        md.update(t.getBytes(StandardCharsets.UTF_8));
+        md.update((byte) 0);
+      }
+      return HexFormat.of().formatHex(md.digest(), 0, 8);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
     }
   }
 
