@@ -123,10 +123,10 @@ public record EmbeddingPlan(
   }
 
   /**
-   * For a remote provider, asks it for one vector before anything is written: the credentials,
-   * URL and model are checked, and the vector size is learnt or checked against the configured
-   * one. The returned plan has its dimension set (the pipeline checks every vector against it). A
-   * local plan is returned as it is.
+   * For a remote provider, asks it for one vector before anything is written: the credentials, URL
+   * and model are checked, and the vector size is learnt or checked against the configured one. The
+   * returned plan has its dimension set (the pipeline checks every vector against it). A local plan
+   * is returned as it is.
    *
    * @throws EmbeddingException when the provider refuses, cannot be reached, or answers with
    *     vectors of another size than configured

@@ -113,12 +113,7 @@ public final class IngestionPipeline {
             .apply(
                 "ReuseVectors",
                 ReuseVectors.from(job.qdrant(), job.collection(), donors(job, diff)));
-    EmbedChunks.Result embedded =
-        reuse
-            .toEmbed()
-            .apply(
-                "EmbedChunks",
-                embed(job));
+    EmbedChunks.Result embedded = reuse.toEmbed().apply("EmbedChunks", embed(job));
     QdrantIO.WriteResult written =
         PCollectionList.of(embedded.embedded())
             .and(reuse.reused())

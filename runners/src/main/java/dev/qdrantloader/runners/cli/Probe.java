@@ -1,5 +1,7 @@
 package dev.qdrantloader.runners.cli;
 
+import dev.qdrantloader.io.embedding.cache.MvStoreVectorCache;
+import dev.qdrantloader.io.embedding.cache.MvStoreVectorCacheFactory;
 import dev.qdrantloader.pipelines.EmbeddingPlan;
 import dev.qdrantloader.pipelines.config.IngestionConfig;
 import java.io.PrintWriter;
@@ -14,6 +16,13 @@ final class Probe {
    */
   static EmbeddingPlan embedding(IngestionConfig config, PrintWriter out) {
     EmbeddingPlan plan = EmbeddingPlan.of(config);
+    if (plan.persistentCache() instanceof MvStoreVectorCacheFactory cache) {
+      try (MvStoreVectorCache c = cache.open()) {
+        if (!c.available()) {
+          out.println("note: the embedding cache is not used this run: " + c.problem());
+        }
+      }
+    }
     if (!plan.isRemote()) {
       return plan;
     }

@@ -1,0 +1,207 @@
+package dev.qdrantloader.runners.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.qdrantloader.io.embedding.remote.FakeEmbeddingServer;
+import dev.qdrantloader.io.qdrant.local.LocalQdrantServer;
+import io.qdrant.client.QdrantClient;
+import io.qdrant.client.QdrantGrpcClient;
+import io.qdrant.client.grpc.Points.RetrievedPoint;
+import io.qdrant.client.grpc.Points.ScrollPoints;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The CLI with a remote provider (openai_compatible) served by a real HTTP server on loopback: the
+ * vectors in the collection are the provider's, faults are retried, a poisoned chunk fails its
+ * document alone, identical texts are sent once, and a wrong vector size stops the run before
+ * anything is written.
+ */
+class RemoteProviderEndToEndTest {
+  @TempDir Path ws;
+  FakeEmbeddingServer server;
+
+  record Run(int code, String out, String err) {}
+
+  Run cli(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    String[] full = new String[args.length + 2];
+    full[0] = "--workspace";
+    full[1] = ws.toString();
+    System.arraycopy(args, 0, full, 2, args.length);
+    int code = QdrantLoaderCli.run(full, new PrintWriter(out), new PrintWriter(err));
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  void write(String relative, String content) throws Exception {
+    Path p = ws.resolve(relative);
+    Files.createDirectories(p.getParent());
+    Files.writeString(p, content, StandardCharsets.UTF_8);
+  }
+
+  @AfterEach
+  void stop() {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  void workspace(String embeddingExtra) throws Exception {
+    write(
+        "config.yaml",
+        "global:\n"
+            + "  qdrant:\n"
+            + "    collection_name: remote\n"
+            + "  embedding:\n"
+            + "    provider: openai_compatible\n"
+            + "    model: nomic-embed-text\n"
+            + "    base_url: "
+            + server.baseUrl()
+            + "\n"
+            + "    api_key: ${EMBEDDING_KEY}\n"
+            + "    timeout: 2s\n"
+            + embeddingExtra
+            + "  chunking:\n"
+            + "    chunk_size: 32\n"
+            + "    chunk_overlap: 0\n"
+            + "projects:\n"
+            + "  handbook:\n"
+            + "    sources:\n"
+            + "      localfile:\n"
+            + "        notes:\n"
+            + "          base_url: docs\n");
+    write(".env", "EMBEDDING_KEY=sk-test-secret-123\n");
+    for (int i = 0; i < 12; i++) {
+      StringBuilder doc = new StringBuilder("# Page " + i + "\n\n");
+      for (int s = 0; s < 4; s++) {
+        doc.append("Section ")
+            .append(s)
+            .append(" of page ")
+            .append(i)
+            .append(" explains one thing about topic ")
+            .append(i * 7 + s)
+            .append(" in a few plain words.\n\n");
+      }
+      // The same footer paragraph on every page: one text, sent once.
+      doc.append("All pages are licensed under the same terms; see the licence file.\n");
+      write("docs/page" + i + ".md", doc.toString());
+    }
+  }
+
+  List<RetrievedPoint> points() throws Exception {
+    try (LocalQdrantServer local =
+            LocalQdrantServer.builder()
+                .port(0)
+                .dataDir(ws.resolve(".qdrant-loader/qdrant"))
+                .start();
+        QdrantClient client =
+            new QdrantClient(
+                QdrantGrpcClient.newBuilder(local.host(), local.port(), false).build())) {
+      if (!client.collectionExistsAsync("remote").get(1, TimeUnit.MINUTES)) {
+        return List.of();
+      }
+      return client
+          .scrollAsync(
+              ScrollPoints.newBuilder()
+                  .setCollectionName("remote")
+                  .setLimit(10_000)
+                  .setWithVectors(
+                      io.qdrant.client.grpc.Points.WithVectorsSelector.newBuilder().setEnable(true))
+                  .build())
+          .get(1, TimeUnit.MINUTES)
+          .getResultList();
+    }
+  }
+
+  @Test
+  void theCollectionHoldsTheProvidersVectorsDespiteFaultsAndRepeatedTextsAreSentOnce()
+      throws Exception {
+    server =
+        FakeEmbeddingServer.start(
+            FakeEmbeddingServer.Config.defaults()
+                .withDimension(16)
+                .withApiKey("sk-test-secret-123")
+                .withFaults(0.3, "500", 0));
+    workspace("    max_inputs_per_request: 4\n");
+    Run ingest = cli("ingest");
+    assertEquals(0, ingest.code(), ingest.out() + ingest.err());
+    assertTrue(ingest.out().contains("16-d vectors (checked with one request)"), ingest.out());
+    assertFalse(ingest.out().contains("sk-test-secret-123"), ingest.out());
+    List<RetrievedPoint> points = points();
+    assertEquals(60, points.size(), ingest.out());
+    int footers = 0;
+    for (RetrievedPoint p : points) {
+      String content = p.getPayloadMap().get("content").getStringValue();
+      List<Float> v = p.getVectors().getVector().getDataList();
+      float[] got = new float[v.size()];
+      for (int i = 0; i < got.length; i++) {
+        got[i] = v.get(i);
+      }
+      assertArrayEquals(FakeEmbeddingServer.vectorFor(content, 16), got, 1e-6f, content);
+      if (content.startsWith("All pages are licensed")) {
+        footers++;
+      }
+    }
+    assertEquals(12, footers);
+    // 48 distinct section texts + 1 footer + the probe: the footer went out once.
+    assertEquals(50, server.inputs(), "inputs served (48 sections, 1 footer, 1 probe)");
+    assertTrue(server.faults() > 0, "faults were injected");
+    assertTrue(
+        ingest.out().matches("(?s).*embedding  \\d+ requests \\([1-9]\\d* retried.*"),
+        ingest.out());
+    assertTrue(
+        ingest.out().contains("49 chunks sent, 11 answered without a request"), ingest.out());
+  }
+
+  @Test
+  void aPoisonedChunkFailsItsDocumentAloneWithTheProvidersReason() throws Exception {
+    server = FakeEmbeddingServer.start(FakeEmbeddingServer.Config.defaults().withDimension(16));
+    workspace("");
+    write("docs/page3.md", "# Page 3\n\nThis one carries " + FakeEmbeddingServer.POISON + ".\n");
+    Run ingest = cli("ingest");
+    assertEquals(1, ingest.code(), ingest.out() + ingest.err());
+    assertTrue(ingest.out().contains("; 1 failed"), ingest.out());
+    assertTrue(ingest.out().contains("handbook/notes: page3.md"), ingest.out());
+    assertTrue(ingest.out().contains("is invalid"), ingest.out());
+    List<RetrievedPoint> points = points();
+    assertEquals(55, points.size(), ingest.out());
+  }
+
+  @Test
+  void aProviderAnsweringWithAnotherVectorSizeIsRefusedBeforeAnythingIsWritten() throws Exception {
+    server = FakeEmbeddingServer.start(FakeEmbeddingServer.Config.defaults().withDimension(24));
+    // vector_size is the collection's size, not sent: the provider answers with its own.
+    workspace("    vector_size: 16\n");
+    Run ingest = cli("ingest");
+    assertEquals(2, ingest.code(), ingest.out() + ingest.err());
+    assertTrue(ingest.err().contains("returned vectors of size 24"), ingest.err());
+    assertTrue(ingest.err().contains("vector_size is 16"), ingest.err());
+    assertTrue(points().isEmpty(), "nothing written");
+    assertEquals(1, server.requests(), "only the probe was sent");
+  }
+
+  @Test
+  void aRefusedKeyIsAClearErrorThatNamesTheSettingAndNotTheKey() throws Exception {
+    server =
+        FakeEmbeddingServer.start(
+            FakeEmbeddingServer.Config.defaults().withDimension(16).withApiKey("other-key"));
+    workspace("");
+    Run ingest = cli("ingest");
+    assertEquals(2, ingest.code(), ingest.out() + ingest.err());
+    assertTrue(ingest.err().contains("api_key"), ingest.err());
+    assertFalse((ingest.out() + ingest.err()).contains("sk-test-secret-123"));
+    assertTrue(points().isEmpty(), "nothing written");
+  }
+}
