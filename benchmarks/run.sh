@@ -3,6 +3,7 @@
 # (raw figures: benchmarks/results/*.json).
 #
 #   ./benchmarks/run.sh [--corpus DIR] [--scenarios LIST] [--runs N] [--memory-copies N] [--quick]
+#                       [--scale F] [--remote-sides ours,peer]
 #
 # Scenarios (comma-separated; default: all):
 #   cold      qdrant-loader ingest of the corpus, embedded defaults, empty workspace
@@ -13,21 +14,29 @@
 #   overhead  the same pipeline with a zero-cost embedder
 #   peer      LangChain4j's EmbeddingStoreIngestor: same model, splitter size and server
 #   memory    peak RSS of the cold ingest of the corpus copied --memory-copies times (runs cold)
+#   remote    ours and LangChain4j's OpenAiEmbeddingModel + EmbeddingStoreIngestor against a fake
+#             remote provider (50 ms + 2 ms per input, <= 2,048 inputs per request), 50,000 chunks
+#   duplicates  ours against the fake provider on a corpus where 30% of chunk texts repeat: how
+#             many chunks are sent
 #   local-qdrant  JMH: the embedded Qdrant server's upsert throughput and search latency
 # --corpus      default ../shared/corpus/tldr (beside this repository)
 # --runs        runs per pipeline scenario (and per kind of re-run), each in a fresh JVM (default 3)
 # --memory-copies  copies of the corpus for the memory scenario (default 10)
 # --quick       shorter JMH iterations for local-qdrant (noisier)
-# The full default run takes about an hour on 2 cores.
+# --scale       fraction of the remote (50,000 chunks) and duplicates corpora, for dry runs (default 1)
+# --remote-sides  which sides the remote scenario runs (default ours,peer)
+# The full default run takes about an hour and a half on 2 cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 command="./benchmarks/run.sh${*:+ $*}"
 quick=false
-scenarios="cold,rerun,limit,overhead,peer,memory,local-qdrant"
+scenarios="cold,rerun,limit,overhead,peer,memory,remote,duplicates,local-qdrant"
 corpus="../shared/corpus/tldr"
 runs=3
 copies=10
+scale=1
+sides=ours,peer
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick=true; shift ;;
@@ -35,7 +44,9 @@ while [ $# -gt 0 ]; do
     --corpus) corpus="$2"; shift 2 ;;
     --runs) runs="$2"; shift 2 ;;
     --memory-copies) copies="$2"; shift 2 ;;
-    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+    --scale) scale="$2"; shift 2 ;;
+    --remote-sides) sides="$2"; shift 2 ;;
+    -h|--help) sed -n '2,29p' "$0"; exit 0 ;;
     *) echo "unknown option: $1 (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -47,7 +58,7 @@ mkdir -p benchmarks/results
 pipeline=()
 for scenario in ${scenarios//,/ }; do
   case "$scenario" in
-    cold|rerun|limit|overhead|peer|memory) pipeline+=("$scenario") ;;
+    cold|rerun|limit|overhead|peer|memory|remote|duplicates) pipeline+=("$scenario") ;;
     local-qdrant)
       json=benchmarks/results/local-qdrant.json
       jmh_args=()
@@ -67,7 +78,10 @@ if [ ${#pipeline[@]} -gt 0 ]; then
     exit 2
   fi
   list=$(IFS=,; echo "${pipeline[*]}")
-  java -Xmx1g -cp "$jar" dev.qdrantloader.benchmarks.PipelineBenchmarks \
+  # 2g: the remote scenarios' fake provider runs in this JVM and builds responses of up to 2,048
+  # vectors for many requests at once.
+  java -Xmx2g -cp "$jar" dev.qdrantloader.benchmarks.PipelineBenchmarks \
     --repo . --corpus "$corpus" --work benchmarks/target/pipeline-work \
-    --scenarios "$list" --runs "$runs" --memory-copies "$copies" --command "$command"
+    --scenarios "$list" --runs "$runs" --memory-copies "$copies" --scale "$scale" \
+    --remote-sides "$sides" --command "$command"
 fi

@@ -33,13 +33,22 @@ import java.util.stream.Stream;
  *   <li><b>overhead</b>: the same pipeline with a zero-cost embedder.
  *   <li><b>peer</b>: LangChain4j's EmbeddingStoreIngestor, same model, splitter and server.
  *   <li><b>memory</b>: peak RSS of the cold ingest for the corpus and for N copies of it.
+ *   <li><b>remote</b>: our ingest and LangChain4j's against a fake remote provider, 50,000 chunks
+ *       ({@link RemoteScenario}).
+ *   <li><b>duplicates</b>: how many chunks reach the provider when 30% of chunk texts repeat
+ *       ({@link DuplicatesScenario}).
  * </ul>
  *
  * <p>{@code PipelineBenchmarks --repo DIR --corpus DIR --work DIR --scenarios LIST --runs N
- * --memory-copies N --heap SIZE --command TEXT}
+ * --memory-copies N --heap SIZE --scale F --remote-sides ours,peer --command TEXT}
  */
 public final class PipelineBenchmarks {
-  static final List<String> ALL = List.of("cold", "rerun", "limit", "overhead", "peer", "memory");
+  static final List<String> ALL =
+      List.of("cold", "rerun", "limit", "overhead", "peer", "memory", "remote", "duplicates");
+
+  /** The scenarios of the "Remote embedding provider" section; the others are the pipeline's. */
+  static final List<String> REMOTE = List.of("remote", "duplicates");
+
   static final String COLLECTION = "bench";
 
   private final Path repo;
@@ -48,16 +57,28 @@ public final class PipelineBenchmarks {
   private final int runs;
   private final int copies;
   private final String heap;
+  private final double scale;
+  private final List<String> remoteSides;
   private final ObjectMapper json = new ObjectMapper();
   private final ObjectNode results = json.createObjectNode();
 
-  private PipelineBenchmarks(Path repo, Path corpus, Path work, int runs, int copies, String heap) {
+  private PipelineBenchmarks(
+      Path repo,
+      Path corpus,
+      Path work,
+      int runs,
+      int copies,
+      String heap,
+      double scale,
+      List<String> remoteSides) {
     this.repo = repo;
     this.corpus = corpus;
     this.work = work;
     this.runs = runs;
     this.copies = copies;
     this.heap = heap;
+    this.scale = scale;
+    this.remoteSides = remoteSides;
   }
 
   public static void main(String[] args) throws Exception {
@@ -65,7 +86,8 @@ public final class PipelineBenchmarks {
         Args.parse(
             args,
             Set.of("--repo", "--corpus", "--work", "--command"),
-            Set.of("--scenarios", "--runs", "--memory-copies", "--heap"));
+            Set.of(
+                "--scenarios", "--runs", "--memory-copies", "--heap", "--scale", "--remote-sides"));
     Path corpus = Path.of(a.get("--corpus")).toAbsolutePath().normalize();
     if (!Files.isDirectory(corpus)) {
       throw new IllegalArgumentException("--corpus is not a directory: " + corpus);
@@ -77,6 +99,14 @@ public final class PipelineBenchmarks {
         throw new IllegalArgumentException("unknown scenario " + s + "; known: " + ALL);
       }
     }
+    double scale = Double.parseDouble(a.getOrDefault("--scale", "1"));
+    if (!(scale > 0 && scale <= 1)) {
+      throw new IllegalArgumentException("--scale must be in (0, 1], got " + scale);
+    }
+    List<String> sides = List.of(a.getOrDefault("--remote-sides", "ours,peer").split(","));
+    if (sides.isEmpty() || !List.of("ours", "peer").containsAll(sides)) {
+      throw new IllegalArgumentException("--remote-sides takes ours and/or peer, got " + sides);
+    }
     PipelineBenchmarks b =
         new PipelineBenchmarks(
             Path.of(a.get("--repo")).toAbsolutePath(),
@@ -84,7 +114,9 @@ public final class PipelineBenchmarks {
             Path.of(a.get("--work")).toAbsolutePath(),
             Integer.parseInt(a.getOrDefault("--runs", "3")),
             Integer.parseInt(a.getOrDefault("--memory-copies", "10")),
-            a.getOrDefault("--heap", "4g"));
+            a.getOrDefault("--heap", "4g"),
+            scale,
+            sides);
     b.run(scenarios, a.get("--command"));
   }
 
@@ -138,6 +170,12 @@ public final class PipelineBenchmarks {
     if (scenarios.contains("memory")) {
       memory();
     }
+    if (scenarios.contains("remote")) {
+      results.set("remote", new RemoteScenario(this, work, runs, scale, remoteSides).run(corpus));
+    }
+    if (scenarios.contains("duplicates")) {
+      results.set("duplicates", new DuplicatesScenario(this, work, scale).run(corpus));
+    }
     Path raw = repo.resolve("benchmarks/results/pipeline.json");
     Files.createDirectories(raw.getParent());
     if (Files.exists(raw)) {
@@ -152,11 +190,20 @@ public final class PipelineBenchmarks {
       }
     }
     json.writerWithDefaultPrettyPrinter().writeValue(raw.toFile(), results);
-    PipelineReport.write(results, repo.resolve("BENCHMARKS.md"));
-    System.out.println("raw figures: " + raw + "; BENCHMARKS.md: pipeline section rewritten");
+    // Each section only when one of its scenarios ran now: a section's date and command are this
+    // run's.
+    if (scenarios.stream().anyMatch(s -> !REMOTE.contains(s))) {
+      PipelineReport.write(results, repo.resolve("BENCHMARKS.md"));
+      System.out.println("BENCHMARKS.md: pipeline section rewritten");
+    }
+    if (scenarios.stream().anyMatch(REMOTE::contains)) {
+      RemoteReport.write(results, repo.resolve("BENCHMARKS.md"));
+      System.out.println("BENCHMARKS.md: remote section rewritten");
+    }
+    System.out.println("raw figures: " + raw);
   }
 
-  private List<String> java(String... rest) {
+  List<String> java(String... rest) {
     List<String> cmd = new ArrayList<>(List.of("java", "-Xmx" + heap));
     cmd.addAll(List.of(rest));
     return cmd;
@@ -164,6 +211,14 @@ public final class PipelineBenchmarks {
 
   /** A fresh workspace {@code name} under the work directory, ingesting {@code base}. */
   Path workspace(String name, Path base) throws IOException {
+    return workspace(name, base, "");
+  }
+
+  /**
+   * A fresh workspace {@code name} ingesting {@code base}, with {@code global} (YAML indented by
+   * two spaces) added to its {@code global:} section.
+   */
+  Path workspace(String name, Path base, String global) throws IOException {
     Path ws = work.resolve(name);
     deleteTree(ws);
     Files.createDirectories(ws);
@@ -174,6 +229,7 @@ public final class PipelineBenchmarks {
             + "    collection_name: "
             + COLLECTION
             + "\n"
+            + global
             + "sources:\n"
             + "  localfile:\n"
             + "    corpus:\n"
@@ -395,7 +451,7 @@ public final class PipelineBenchmarks {
   }
 
   /** The outside measurements of one process: wall time, peak RSS, CPU time. */
-  private static void putMeasured(ObjectNode r, ProcessProbe.Measured m) {
+  static void putMeasured(ObjectNode r, ProcessProbe.Measured m) {
     r.put("wall_seconds", m.wallSeconds());
     r.put("peak_rss_bytes", m.peakRssBytes());
     r.put("cpu_seconds", m.cpuSeconds());
@@ -431,7 +487,7 @@ public final class PipelineBenchmarks {
         new org.apache.tika.Tika().toString());
   }
 
-  private String benchJar() {
+  String benchJar() {
     return repo.resolve("benchmarks/target/benchmarks.jar").toString();
   }
 
