@@ -39,6 +39,8 @@ public final class OverheadRun {
     try (QdrantTarget target = QdrantTarget.open(config)) {
       QdrantCollections.ensure(
           target.client(), config.qdrant().collectionName(), model.vectorSize(), "hash");
+      dev.qdrantloader.io.qdrant.QdrantManifest.ensure(
+          target.client(), config.qdrant().collectionName());
       IngestionJob job =
           IngestionJobs.plan(
                   config,

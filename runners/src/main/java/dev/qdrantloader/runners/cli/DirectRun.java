@@ -33,7 +33,9 @@ public final class DirectRun {
    * embedding batches cut within those bundles (no GroupIntoBatches state per chunk).
    */
   public static IngestionJob tune(IngestionJob job) {
-    return job.withExecution(32 * parallelism(), EmbedChunks.Batching.BUNDLE);
+    return job.withExecution(
+        Integer.getInteger("qdrantLoader.buckets", 32) * parallelism(),
+        EmbedChunks.Batching.BUNDLE);
   }
 
   public static Pipeline create() {
