@@ -281,6 +281,9 @@ public final class RemoteEmbedder implements Embedder {
             onAnswer(r, sent, response, error);
           } catch (RuntimeException bug) {
             r.run.fail(r, "internal error handling the answer: " + bug);
+          } catch (Error e) {
+            // Never leave a caller waiting forever (e.g. a class missing from the classpath).
+            r.run.fatal(new EmbeddingException("embedding stopped by " + e, e));
           } finally {
             gate.release();
           }
@@ -291,10 +294,11 @@ public final class RemoteEmbedder implements Embedder {
     long now = System.nanoTime();
     r.run.sent(r.tokens, (now - sent) / 1_000_000);
     if (error != null) {
-      Throwable cause =
-          error instanceof CompletionException && error.getCause() != null
-              ? error.getCause()
-              : error;
+      Throwable cause = error;
+      while ((cause instanceof CompletionException || cause instanceof ExecutionException)
+          && cause.getCause() != null) {
+        cause = cause.getCause();
+      }
       if (cause instanceof HttpTimeoutException) {
         aimd.onThrottle(sent, now);
         retryLater(r, "no answer within " + config.timeoutMillis() + " ms", 0);
