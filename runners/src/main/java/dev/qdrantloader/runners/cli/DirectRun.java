@@ -22,6 +22,9 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
 public final class DirectRun {
   private DirectRun() {}
 
+  /** Listed files are spread over this many bundles per worker thread. */
+  static final int BUNDLES_PER_THREAD = 4;
+
   /** Worker threads: one per core. */
   public static int parallelism() {
     return Math.max(2, Runtime.getRuntime().availableProcessors());
@@ -29,12 +32,15 @@ public final class DirectRun {
 
   /**
    * The job shaped for the DirectRunner, which makes a bundle per key and pays a fixed cost per
-   * bundle and step: the listed files spread over a few bundles per thread (not one per file), and
-   * embedding batches cut within those bundles (no GroupIntoBatches state per chunk).
+   * bundle and step (it translates and deserialises each step's DoFn for every bundle, and copies
+   * grouped state per bundle): the listed files spread over {@value #BUNDLES_PER_THREAD} bundles
+   * per thread (not one per file), and embedding batches cut within those bundles (no
+   * GroupIntoBatches state per chunk). The system property {@code qdrantLoader.bundlesPerThread}
+   * overrides the count, for measurements.
    */
   public static IngestionJob tune(IngestionJob job) {
     return job.withExecution(
-        Integer.getInteger("qdrantLoader.buckets", 32) * parallelism(),
+        Integer.getInteger("qdrantLoader.bundlesPerThread", BUNDLES_PER_THREAD) * parallelism(),
         EmbedChunks.Batching.BUNDLE);
   }
 

@@ -127,16 +127,26 @@ public final class DiffDocuments extends PTransform<PCollection<SourceFile>, Dif
   private static final TupleTag<String> ARRIVED = new TupleTag<>() {};
   private static final TupleTag<ManifestEntry> LEFT = new TupleTag<>() {};
 
-  /** NEW files whose bytes equal a DELETED entry's: renames and moves, by content hash. */
+  /**
+   * NEW files whose bytes equal a DELETED entry's: renames and moves, by content hash. Only files
+   * whose hash is among the deleted entries' go into the join: most runs delete little, and a join
+   * key per new file would cost the DirectRunner a bundle per file.
+   */
   private static PCollection<KV<String, ManifestEntry>> moves(
       PCollection<SourceFile> arrived, PCollection<ManifestEntry> left) {
+    PCollectionView<Map<String, Iterable<Boolean>>> leftHashes =
+        left.apply(
+                "DeletedHashes",
+                MapElements.into(
+                        TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.booleans()))
+                    .via(e -> KV.of(e.contentHash(), true)))
+            .setCoder(KvCoder.of(StringUtf8Coder.of(), BooleanCoder.of()))
+            .apply("DeletedHashesView", View.asMultimap());
     PCollection<KV<String, String>> arrivedByHash =
         arrived
             .apply(
-                "NewByHash",
-                MapElements.into(
-                        TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.strings()))
-                    .via(f -> KV.of(DocumentIds.sha256Hex(f.bytes()), f.documentId())))
+                "NewWithADeletedHash",
+                ParDo.of(new SameBytesAsDeletedFn(leftHashes)).withSideInputs(leftHashes))
             .setCoder(KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of()));
     PCollection<KV<String, ManifestEntry>> leftByHash =
         left.apply(
@@ -149,6 +159,28 @@ public final class DiffDocuments extends PTransform<PCollection<SourceFile>, Dif
         .apply("JoinByContentHash", CoGroupByKey.create())
         .apply("PairMoves", ParDo.of(new PairMovesFn()))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), ModelCoders.manifestEntries()));
+  }
+
+  /** New files keyed by content hash, those whose hash a deleted entry has. */
+  static final class SameBytesAsDeletedFn extends DoFn<SourceFile, KV<String, String>> {
+    private final CachedSideInput<Map<String, Iterable<Boolean>>> deleted;
+
+    SameBytesAsDeletedFn(PCollectionView<Map<String, Iterable<Boolean>>> deleted) {
+      this.deleted = CachedSideInput.of(deleted);
+    }
+
+    @ProcessElement
+    public void process(ProcessContext c, BoundedWindow window) {
+      Map<String, Iterable<Boolean>> hashes = deleted.get(c, window);
+      if (hashes.isEmpty()) {
+        return;
+      }
+      SourceFile f = c.element();
+      String hash = DocumentIds.sha256Hex(f.bytes());
+      if (hashes.containsKey(hash)) {
+        c.output(KV.of(hash, f.documentId()));
+      }
+    }
   }
 
   /** Each new document with the same bytes as a vanished one gets that one's entry. */

@@ -173,6 +173,20 @@ final class EmbeddingCalls {
         + " (it would be truncated)";
   }
 
+  /**
+   * Inputs per request: the batch size within the embedder's limit, spread over its in-flight slots
+   * (a full batch becomes as many requests as may run at once, sent as they fill, so the provider
+   * works while the bundle is still being read), never under {@link #MIN_SPLIT}.
+   */
+  int requestSize(BatchLimits limits) {
+    int max = Math.min(batchSize, limits.maxInputs());
+    if (limits.maxInFlight() <= 1) {
+      return max;
+    }
+    int spread = (max + limits.maxInFlight() - 1) / limits.maxInFlight();
+    return Math.min(max, Math.max(MIN_SPLIT, spread));
+  }
+
   /** Takes one chunk: answered from a cache, attached to a request for the same text, or queued. */
   void add(Chunk c, Pane pane, Emitter out) {
     drain(out);
@@ -217,7 +231,7 @@ final class EmbeddingCalls {
     waiting.put(key, waiters);
 
     BatchLimits limits = embedder.limits();
-    int maxInputs = Math.min(batchSize, limits.maxInputs());
+    int maxInputs = requestSize(limits);
     Request request = open.computeIfAbsent(pane, p -> new Request());
     if (request.size() > 0 && request.tokenSum + c.tokenCount() > limits.maxTokens()) {
       open.remove(pane);
