@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.qdrantloader.io.embedding.remote.FakeEmbeddingServer;
-import java.lang.reflect.RecordComponent;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -157,9 +156,13 @@ final class RemoteScenario {
   }
 
   /** The workspace's embedding and chunking settings: our CLI against {@code baseUrl}. */
+  /**
+   * Ours as a user of OpenAI configures it, pointed at the fake: the {@code openai} dialect (the
+   * peer is LangChain4j's OpenAI model), every limit at its default.
+   */
   static String embeddingYaml(String baseUrl) {
     return "  embedding:\n"
-        + "    provider: openai_compatible\n"
+        + "    provider: openai\n"
         + "    model: "
         + MODEL
         + "\n"
@@ -177,12 +180,11 @@ final class RemoteScenario {
   }
 
   static FakeEmbeddingServer.Config providerConfig() {
-    return withThreads(
-        FakeEmbeddingServer.Config.defaults()
-            .withLatency(BASE_LATENCY_MILLIS, PER_INPUT_MILLIS)
-            .withCaps(MAX_INPUTS, 0)
-            .withDimension(DIMENSIONS),
-        PROVIDER_THREADS);
+    return FakeEmbeddingServer.Config.defaults()
+        .withLatency(BASE_LATENCY_MILLIS, PER_INPUT_MILLIS)
+        .withCaps(MAX_INPUTS, 0)
+        .withDimension(DIMENSIONS)
+        .withThreads(PROVIDER_THREADS);
   }
 
   static ObjectNode providerJson() {
@@ -223,31 +225,6 @@ final class RemoteScenario {
     if (!wrong.isEmpty()) {
       throw new IllegalStateException(
           name + " does not measure what it should: " + String.join("; ", wrong) + "; " + r);
-    }
-  }
-
-  /**
-   * {@code config} serving {@code threads} requests in parallel. The Config record has no wither
-   * for its thread count; rebuilding it through its components keeps working when fields are added.
-   */
-  static FakeEmbeddingServer.Config withThreads(FakeEmbeddingServer.Config config, int threads) {
-    RecordComponent[] parts = FakeEmbeddingServer.Config.class.getRecordComponents();
-    Object[] values = new Object[parts.length];
-    Class<?>[] types = new Class<?>[parts.length];
-    boolean found = false;
-    try {
-      for (int i = 0; i < parts.length; i++) {
-        types[i] = parts[i].getType();
-        boolean isThreads = parts[i].getName().equals("threads");
-        found |= isThreads;
-        values[i] = isThreads ? threads : parts[i].getAccessor().invoke(config);
-      }
-      if (!found) {
-        throw new IllegalStateException("FakeEmbeddingServer.Config has no threads any more");
-      }
-      return FakeEmbeddingServer.Config.class.getDeclaredConstructor(types).newInstance(values);
-    } catch (ReflectiveOperationException e) {
-      throw new IllegalStateException("cannot set the fake provider's threads", e);
     }
   }
 }

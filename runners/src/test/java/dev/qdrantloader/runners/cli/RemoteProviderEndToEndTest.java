@@ -166,6 +166,37 @@ class RemoteProviderEndToEndTest {
   }
 
   @Test
+  void thePersistentCacheServesARunOnAnEmptyCollectionWithoutRequests() throws Exception {
+    server =
+        FakeEmbeddingServer.start(
+            FakeEmbeddingServer.Config.defaults()
+                .withDimension(16)
+                .withApiKey("sk-test-secret-123"));
+    workspace("    cache:\n      enabled: true\n");
+    Run first = cli("ingest");
+    assertEquals(0, first.code(), first.out() + first.err());
+    assertEquals(50, server.inputs(), "48 sections, 1 footer, 1 probe");
+    assertTrue(Files.exists(ws.resolve(".qdrant-loader/embedding-cache/vectors.mv")));
+
+    Run init = cli("init", "--force");
+    assertEquals(0, init.code(), init.out() + init.err());
+    Run again = cli("ingest");
+    assertEquals(0, again.code(), again.out() + again.err());
+    assertTrue(again.out().contains("12 new"), again.out());
+    assertTrue(
+        again.out().contains("0 requests") && again.out().contains("0 chunks sent"), again.out());
+    // Only the two probes (init's and ingest's) reached the provider.
+    assertEquals(52, server.inputs());
+    List<RetrievedPoint> points = points();
+    assertEquals(60, points.size());
+    for (RetrievedPoint p : points) {
+      String content = p.getPayloadMap().get("content").getStringValue();
+      List<Float> v = p.getVectors().getVector().getDataList();
+      assertEquals(FakeEmbeddingServer.vectorFor(content, 16)[0], v.get(0), 1e-6f, content);
+    }
+  }
+
+  @Test
   void aPoisonedChunkFailsItsDocumentAloneWithTheProvidersReason() throws Exception {
     server = FakeEmbeddingServer.start(FakeEmbeddingServer.Config.defaults().withDimension(16));
     workspace("");

@@ -322,15 +322,29 @@ public final class EmbedChunks extends PTransform<PCollection<Chunk>, EmbedChunk
       String run,
       int dimension)
       implements java.io.Serializable {
-    EmbeddingCalls create() {
+    /** What a DoFn instance holds for its life: the embedder and the caches (JVM-shared). */
+    Resources open() {
       String space = embedder.describe();
-      return new EmbeddingCalls(
+      return new Resources(
           embedder.create(),
           space,
-          batchSize,
           MemoryVectorCache.forScope(space + "#" + run, memoryBytes),
-          persistent == null ? null : persistent.open(),
-          dimension);
+          persistent == null ? null : persistent.open());
+    }
+
+    /** A bundle's embedding work: fresh state, so a failed bundle leaves nothing behind. */
+    EmbeddingCalls forBundle(Resources r) {
+      return new EmbeddingCalls(
+          r.embedder(), r.space(), batchSize, r.memory(), r.persistent(), dimension);
+    }
+  }
+
+  record Resources(
+      Embedder embedder, String space, MemoryVectorCache memory, VectorCache persistent) {
+    void close() {
+      if (persistent != null) {
+        persistent.close();
+      }
     }
   }
 
@@ -400,6 +414,7 @@ public final class EmbedChunks extends PTransform<PCollection<Chunk>, EmbedChunk
   /** Embeds the batches GroupIntoBatches formed, several requests in flight. */
   static final class BatchEmbedFn extends DoFn<KV<Integer, Iterable<Chunk>>, EmbeddedChunk> {
     private final Calls spec;
+    private transient Resources resources;
     private transient EmbeddingCalls calls;
     private transient List<Object[]> later;
     private transient ProcessEmitter emitter;
@@ -410,9 +425,21 @@ public final class EmbedChunks extends PTransform<PCollection<Chunk>, EmbedChunk
 
     @Setup
     public void setup() {
-      calls = spec.create();
+      resources = spec.open();
+    }
+
+    @StartBundle
+    public void startBundle() {
+      calls = spec.forBundle(resources);
       later = new ArrayList<>();
       emitter = new ProcessEmitter(later);
+    }
+
+    @Teardown
+    public void teardown() {
+      if (resources != null) {
+        resources.close();
+      }
     }
 
     @ProcessElement
@@ -441,6 +468,7 @@ public final class EmbedChunks extends PTransform<PCollection<Chunk>, EmbedChunk
    */
   static final class BundleEmbedFn extends DoFn<Chunk, EmbeddedChunk> {
     private final Calls spec;
+    private transient Resources resources;
     private transient EmbeddingCalls calls;
     private transient List<Object[]> later;
     private transient ProcessEmitter emitter;
@@ -451,9 +479,21 @@ public final class EmbedChunks extends PTransform<PCollection<Chunk>, EmbedChunk
 
     @Setup
     public void setup() {
-      calls = spec.create();
+      resources = spec.open();
+    }
+
+    @StartBundle
+    public void startBundle() {
+      calls = spec.forBundle(resources);
       later = new ArrayList<>();
       emitter = new ProcessEmitter(later);
+    }
+
+    @Teardown
+    public void teardown() {
+      if (resources != null) {
+        resources.close();
+      }
     }
 
     @ProcessElement

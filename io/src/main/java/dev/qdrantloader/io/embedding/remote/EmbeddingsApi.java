@@ -86,6 +86,17 @@ final class EmbeddingsApi {
         : HttpClient.Version.HTTP_2;
   }
 
+  /**
+   * How vectors come back: base64 float32 from OpenAI and Azure (a quarter of the bytes of decimal
+   * text, and no number parsing), decimal floats from other servers, which do not all accept
+   * base64. Answers are read in either form.
+   */
+  String encodingFormat() {
+    return config.provider() == RemoteEmbeddingConfig.Provider.OPENAI_COMPATIBLE
+        ? "float"
+        : "base64";
+  }
+
   /** The JSON body for these inputs; built once per request and resent as is on retries. */
   byte[] body(List<String> texts) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(64 + texts.size() * 256);
@@ -97,7 +108,7 @@ final class EmbeddingsApi {
         g.writeString(t);
       }
       g.writeEndArray();
-      g.writeStringField("encoding_format", "float");
+      g.writeStringField("encoding_format", encodingFormat());
       if (config.dimensions() != null) {
         g.writeNumberField("dimensions", config.dimensions());
       }
@@ -164,6 +175,8 @@ final class EmbeddingsApi {
             JsonToken t = p.nextToken();
             if ("index".equals(name) && t == JsonToken.VALUE_NUMBER_INT) {
               index = p.getIntValue();
+            } else if ("embedding".equals(name) && t == JsonToken.VALUE_STRING) {
+              vector = base64Floats(p.getText());
             } else if ("embedding".equals(name)) {
               expect(t, JsonToken.START_ARRAY, "`embedding` as an array of floats");
               vector = floats(p);
@@ -192,6 +205,22 @@ final class EmbeddingsApi {
       throw new MalformedResponse(count + " vectors for " + inputs + " inputs");
     }
     return Arrays.asList(out);
+  }
+
+  /** An embedding sent as base64 of little-endian float32 values. */
+  private static float[] base64Floats(String text) throws MalformedResponse {
+    byte[] bytes;
+    try {
+      bytes = java.util.Base64.getDecoder().decode(text);
+    } catch (IllegalArgumentException e) {
+      throw new MalformedResponse("an embedding is neither numbers nor base64");
+    }
+    if (bytes.length % 4 != 0) {
+      throw new MalformedResponse("a base64 embedding of " + bytes.length + " bytes (not float32)");
+    }
+    float[] v = new float[bytes.length / 4];
+    java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(v);
+    return v;
   }
 
   private static float[] floats(JsonParser p) throws IOException, MalformedResponse {

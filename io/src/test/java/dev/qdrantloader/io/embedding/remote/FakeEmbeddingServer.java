@@ -2,7 +2,6 @@ package dev.qdrantloader.io.embedding.remote;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -52,6 +51,7 @@ public final class FakeEmbeddingServer implements AutoCloseable {
   private final AtomicLong served = new AtomicLong();
   private final AtomicLong inputs = new AtomicLong();
   private final AtomicLong faults = new AtomicLong();
+  private final AtomicLong base64Answers = new AtomicLong();
   private final ConcurrentLinkedQueue<long[]> log = new ConcurrentLinkedQueue<>();
   private final ConcurrentLinkedQueue<Arrival> arrivals = new ConcurrentLinkedQueue<>();
   private final AtomicInteger concurrent = new AtomicInteger();
@@ -256,6 +256,11 @@ public final class FakeEmbeddingServer implements AutoCloseable {
     return served.get();
   }
 
+  /** Served requests that asked for {@code encoding_format: base64} and got it. */
+  public long base64Answers() {
+    return base64Answers.get();
+  }
+
   /** Inputs embedded in served requests. */
   public long inputs() {
     return inputs.get();
@@ -417,23 +422,47 @@ public final class FakeEmbeddingServer implements AutoCloseable {
       sleep(config.baseLatencyMillis() + config.perInputMillis() * texts.size());
       int dimension =
           body.hasNonNull("dimensions") ? body.get("dimensions").asInt() : config.dimension();
-      ObjectNode out = JSON.createObjectNode();
-      out.put("object", "list");
-      ArrayNode data = out.putArray("data");
-      for (int i = 0; i < texts.size(); i++) {
-        ObjectNode item = data.addObject();
-        item.put("object", "embedding");
-        item.put("index", i);
-        ArrayNode vector = item.putArray("embedding");
-        for (float f : vectorFor(texts.get(i), dimension)) {
-          vector.add(f);
+      boolean base64 = "base64".equals(body.path("encoding_format").asText("float"));
+      java.io.ByteArrayOutputStream answer =
+          new java.io.ByteArrayOutputStream(256 + texts.size() * dimension * (base64 ? 6 : 12));
+      try (com.fasterxml.jackson.core.JsonGenerator g = JSON.createGenerator(answer)) {
+        g.writeStartObject();
+        g.writeStringField("object", "list");
+        g.writeArrayFieldStart("data");
+        for (int i = 0; i < texts.size(); i++) {
+          g.writeStartObject();
+          g.writeStringField("object", "embedding");
+          g.writeNumberField("index", i);
+          float[] v = vectorFor(texts.get(i), dimension);
+          if (base64) {
+            ByteBuffer b =
+                ByteBuffer.allocate(4 * v.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            b.asFloatBuffer().put(v);
+            g.writeStringField(
+                "embedding", java.util.Base64.getEncoder().encodeToString(b.array()));
+          } else {
+            g.writeArrayFieldStart("embedding");
+            for (float f : v) {
+              g.writeNumber(f);
+            }
+            g.writeEndArray();
+          }
+          g.writeEndObject();
         }
+        g.writeEndArray();
+        g.writeStringField("model", body.path("model").asText("fake"));
+        g.writeObjectFieldStart("usage");
+        g.writeNumberField("prompt_tokens", tokenCount);
+        g.writeNumberField("total_tokens", tokenCount);
+        g.writeEndObject();
+        g.writeEndObject();
       }
-      out.put("model", body.path("model").asText("fake"));
-      out.putObject("usage").put("prompt_tokens", tokenCount).put("total_tokens", tokenCount);
       served.incrementAndGet();
       inputs.addAndGet(texts.size());
-      send(ex, 200, JSON.writeValueAsBytes(out));
+      if (base64) {
+        base64Answers.incrementAndGet();
+      }
+      send(ex, 200, answer.toByteArray());
     }
   }
 

@@ -113,6 +113,31 @@ class RemoteEmbedderTest {
   }
 
   @Test
+  void openAiAnswersInBase64AndOtherServersInDecimalGiveTheSameVectors() throws Exception {
+    try (FakeEmbeddingServer server =
+        FakeEmbeddingServer.start(FakeEmbeddingServer.Config.defaults().withApiKey(SECRET))) {
+      List<String> texts = texts(10, 3);
+      RemoteEmbedder openai =
+          new RemoteEmbedder(
+              RemoteEmbeddingConfig.of(Provider.OPENAI, "fake-model", SECRET, server.baseUrl())
+                  .withLimits(0, 0, 2, 4, 100_000),
+              FAST);
+      assertAllEmbedded(texts, embed(openai, texts), 384);
+      assertEquals(server.served(), server.base64Answers(), "every answer in base64");
+
+      long before = server.base64Answers();
+      RemoteEmbedder compatible =
+          new RemoteEmbedder(
+              RemoteEmbeddingConfig.of(
+                      Provider.OPENAI_COMPATIBLE, "fake-model", SECRET, server.baseUrl())
+                  .withLimits(0, 0, 2, 4, 100_000),
+              FAST);
+      assertAllEmbedded(texts, embed(compatible, texts), 384);
+      assertEquals(before, server.base64Answers(), "decimal floats for other servers");
+    }
+  }
+
+  @Test
   void aPoisonedInputFailsAloneWithTheProvidersReason() throws Exception {
     try (FakeEmbeddingServer server =
         FakeEmbeddingServer.start(FakeEmbeddingServer.Config.defaults())) {
