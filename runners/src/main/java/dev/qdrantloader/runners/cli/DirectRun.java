@@ -25,9 +25,10 @@ public final class DirectRun {
   /** Listed files are spread over this many bundles per worker thread. */
   static final int BUNDLES_PER_THREAD = 4;
 
-  /** Worker threads: one per core. */
+  /** Worker threads: one per core (the system property {@code qdrantLoader.threads} overrides). */
   public static int parallelism() {
-    return Math.max(2, Runtime.getRuntime().availableProcessors());
+    return Integer.getInteger(
+        "qdrantLoader.threads", Math.max(2, Runtime.getRuntime().availableProcessors()));
   }
 
   /**
