@@ -81,7 +81,7 @@ final class RemoteReport {
           s,
           "remote",
           f(
-              "ours (`provider: openai_compatible`, defaults): wall time, process start to exit"
+              "ours (`provider: openai` at the fake's URL, defaults): wall time, process start to exit"
                   + " (%,d documents, %,d chunks = points)",
               first.get("documents").asLong(), first.get("chunks").asLong()),
           oursWall,
@@ -148,7 +148,7 @@ final class RemoteReport {
               stored, distinct, 100 * dup.get("repeated_share").asDouble()));
       s.append(
           f(
-              "| duplicates | inputs sent to the provider (in %,d requests); per distinct text |"
+              "| duplicates | inputs sent to the provider (in %,d requests, one of them the start-up probe); per distinct text |"
                   + " %,d; %.2f | (1 run) |\n",
               run.path("provider").path("requests").asLong(), inputs, (double) inputs / distinct));
       s.append(
