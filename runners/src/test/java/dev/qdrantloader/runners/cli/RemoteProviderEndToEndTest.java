@@ -163,6 +163,12 @@ class RemoteProviderEndToEndTest {
         ingest.out());
     assertTrue(
         ingest.out().contains("49 chunks sent, 11 answered without a request"), ingest.out());
+
+    // search embeds the query with the same provider: the exact footer text is a perfect match.
+    Run search =
+        cli("search", "All pages are licensed under the same terms; see the licence file.");
+    assertEquals(0, search.code(), search.out() + search.err());
+    assertTrue(search.out().contains("1. 1.000"), search.out());
   }
 
   @Test

@@ -6,10 +6,12 @@ import dev.qdrantloader.transforms.model.DocumentIds;
 import dev.qdrantloader.transforms.model.ManifestEntry;
 import dev.qdrantloader.transforms.model.ModelCoders;
 import dev.qdrantloader.transforms.model.SourceFile;
+import java.util.HashMap;
 import java.util.Map;
 import org.apache.beam.sdk.coders.BooleanCoder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -28,6 +30,7 @@ import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
+import org.apache.beam.sdk.values.TypeDescriptor;
 import org.apache.beam.sdk.values.TypeDescriptors;
 
 /**
@@ -124,36 +127,47 @@ public final class DiffDocuments extends PTransform<PCollection<SourceFile>, Dif
     return new Result(all, moves(out.get(NEW), deleted));
   }
 
-  private static final TupleTag<String> ARRIVED = new TupleTag<>() {};
+  private static final TupleTag<KV<String, String>> ARRIVED = new TupleTag<>() {};
   private static final TupleTag<ManifestEntry> LEFT = new TupleTag<>() {};
 
+  /** Buckets of the move join: a few keys, not one per new file (a DirectRunner bundle each). */
+  static final int MOVE_BUCKETS = 16;
+
+  private static int bucket(String contentHash) {
+    return Math.floorMod(contentHash.hashCode(), MOVE_BUCKETS);
+  }
+
   /**
-   * NEW files whose bytes equal a DELETED entry's: renames and moves, by content hash. Only files
-   * whose hash is among the deleted entries' go into the join: most runs delete little, and a join
-   * key per new file would cost the DirectRunner a bundle per file.
+   * NEW files whose bytes equal a DELETED entry's: renames and moves, by content hash, joined over
+   * {@value #MOVE_BUCKETS} buckets of hashes.
    */
   private static PCollection<KV<String, ManifestEntry>> moves(
       PCollection<SourceFile> arrived, PCollection<ManifestEntry> left) {
-    PCollectionView<Map<String, Iterable<Boolean>>> leftHashes =
-        left.apply(
-                "DeletedHashes",
-                MapElements.into(
-                        TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.booleans()))
-                    .via(e -> KV.of(e.contentHash(), true)))
-            .setCoder(KvCoder.of(StringUtf8Coder.of(), BooleanCoder.of()))
-            .apply("DeletedHashesView", View.asMultimap());
-    PCollection<KV<String, String>> arrivedByHash =
+    PCollection<KV<Integer, KV<String, String>>> arrivedByHash =
         arrived
             .apply(
-                "NewWithADeletedHash",
-                ParDo.of(new SameBytesAsDeletedFn(leftHashes)).withSideInputs(leftHashes))
-            .setCoder(KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of()));
-    PCollection<KV<String, ManifestEntry>> leftByHash =
+                "NewByHash",
+                MapElements.into(
+                        TypeDescriptors.kvs(
+                            TypeDescriptors.integers(),
+                            TypeDescriptors.kvs(
+                                TypeDescriptors.strings(), TypeDescriptors.strings())))
+                    .via(
+                        f -> {
+                          String hash = DocumentIds.sha256Hex(f.bytes());
+                          return KV.of(bucket(hash), KV.of(hash, f.documentId()));
+                        }))
+            .setCoder(
+                KvCoder.of(
+                    VarIntCoder.of(), KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of())));
+    PCollection<KV<Integer, ManifestEntry>> leftByHash =
         left.apply(
                 "DeletedByHash",
-                WithKeys.<String, ManifestEntry>of(ManifestEntry::contentHash)
-                    .withKeyType(TypeDescriptors.strings()))
-            .setCoder(KvCoder.of(StringUtf8Coder.of(), ModelCoders.manifestEntries()));
+                MapElements.into(
+                        TypeDescriptors.kvs(
+                            TypeDescriptors.integers(), TypeDescriptor.of(ManifestEntry.class)))
+                    .via(e -> KV.of(bucket(e.contentHash()), e)))
+            .setCoder(KvCoder.of(VarIntCoder.of(), ModelCoders.manifestEntries()));
     return KeyedPCollectionTuple.of(ARRIVED, arrivedByHash)
         .and(LEFT, leftByHash)
         .apply("JoinByContentHash", CoGroupByKey.create())
@@ -161,47 +175,28 @@ public final class DiffDocuments extends PTransform<PCollection<SourceFile>, Dif
         .setCoder(KvCoder.of(StringUtf8Coder.of(), ModelCoders.manifestEntries()));
   }
 
-  /** New files keyed by content hash, those whose hash a deleted entry has. */
-  static final class SameBytesAsDeletedFn extends DoFn<SourceFile, KV<String, String>> {
-    private final CachedSideInput<Map<String, Iterable<Boolean>>> deleted;
-
-    SameBytesAsDeletedFn(PCollectionView<Map<String, Iterable<Boolean>>> deleted) {
-      this.deleted = CachedSideInput.of(deleted);
-    }
-
-    @ProcessElement
-    public void process(ProcessContext c, BoundedWindow window) {
-      Map<String, Iterable<Boolean>> hashes = deleted.get(c, window);
-      if (hashes.isEmpty()) {
-        return;
-      }
-      SourceFile f = c.element();
-      String hash = DocumentIds.sha256Hex(f.bytes());
-      if (hashes.containsKey(hash)) {
-        c.output(KV.of(hash, f.documentId()));
-      }
-    }
-  }
-
   /** Each new document with the same bytes as a vanished one gets that one's entry. */
-  static final class PairMovesFn extends DoFn<KV<String, CoGbkResult>, KV<String, ManifestEntry>> {
+  static final class PairMovesFn extends DoFn<KV<Integer, CoGbkResult>, KV<String, ManifestEntry>> {
     private final Counter moved = Metrics.counter(DiffDocuments.class, "documents_moved");
 
     @ProcessElement
     public void process(
-        @Element KV<String, CoGbkResult> joined, OutputReceiver<KV<String, ManifestEntry>> out) {
-      ManifestEntry from = null;
+        @Element KV<Integer, CoGbkResult> joined, OutputReceiver<KV<String, ManifestEntry>> out) {
+      Map<String, ManifestEntry> from = new HashMap<>();
       for (ManifestEntry e : joined.getValue().getAll(LEFT)) {
-        if (from == null || e.documentId().compareTo(from.documentId()) < 0) {
-          from = e; // the same choice on every run and runner
-        }
+        // Of several vanished documents with these bytes, the same one on every run and runner.
+        from.merge(
+            e.contentHash(), e, (a, b) -> a.documentId().compareTo(b.documentId()) <= 0 ? a : b);
       }
-      if (from == null) {
+      if (from.isEmpty()) {
         return;
       }
-      for (String documentId : joined.getValue().getAll(ARRIVED)) {
-        moved.inc();
-        out.output(KV.of(documentId, from));
+      for (KV<String, String> arrived : joined.getValue().getAll(ARRIVED)) {
+        ManifestEntry donor = from.get(arrived.getKey());
+        if (donor != null) {
+          moved.inc();
+          out.output(KV.of(arrived.getValue(), donor));
+        }
       }
     }
   }
