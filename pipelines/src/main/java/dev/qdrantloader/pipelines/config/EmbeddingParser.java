@@ -381,6 +381,13 @@ final class EmbeddingParser {
       s.problem("base_url", "expected an http(s) URL such as " + example(provider));
       return placeholder;
     }
+    if (uri.getRawUserInfo() != null) {
+      // Printed by `config` and in messages otherwise; not echoed here either.
+      s.problem(
+          "base_url",
+          "must not carry credentials (`user:password@`); put the key in api_key or in headers");
+      return placeholder;
+    }
     if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
       s.problem(
           "base_url",

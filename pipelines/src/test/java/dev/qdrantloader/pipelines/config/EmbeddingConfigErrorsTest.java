@@ -193,6 +193,21 @@ class EmbeddingConfigErrorsTest {
     assertThat(
         e.getMessage(),
         containsString("line 6: global.embedding.base_url: must not have a query or fragment"));
+
+    e =
+        loadFails(
+            ws,
+            """
+            global:
+              embedding:
+                provider: openai_compatible
+                model: m
+                base_url: https://bob:s3cret-pw@gateway.example.com/v1
+            """);
+    assertThat(
+        e.getMessage(),
+        containsString("line 5: global.embedding.base_url: must not carry credentials"));
+    assertThat(e.getMessage(), not(containsString("s3cret-pw")));
   }
 
   @Test
