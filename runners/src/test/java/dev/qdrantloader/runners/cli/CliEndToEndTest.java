@@ -42,6 +42,11 @@ class CliEndToEndTest {
   record Run(int code, String out, String err) {}
 
   Run cli(String... args) {
+    return cli(ws, args);
+  }
+
+  /** The CLI on workspace {@code ws}, in this JVM. */
+  static Run cli(Path ws, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     String[] full = new String[args.length + 2];
@@ -53,6 +58,10 @@ class CliEndToEndTest {
   }
 
   void write(String relative, String content) throws Exception {
+    write(ws, relative, content);
+  }
+
+  static void write(Path ws, String relative, String content) throws Exception {
     Path p = ws.resolve(relative);
     Files.createDirectories(p.getParent());
     Files.writeString(p, content, StandardCharsets.UTF_8);
@@ -190,6 +199,11 @@ class CliEndToEndTest {
 
   /** Runs {@code action} with a client on the workspace's local store (no CLI running). */
   void withStore(StoreAction action) throws Exception {
+    withStore(ws, action);
+  }
+
+  /** Runs {@code action} with a client on the local store of workspace {@code ws}. */
+  static void withStore(Path ws, StoreAction action) throws Exception {
     try (LocalQdrantServer server =
             LocalQdrantServer.builder()
                 .port(0)

@@ -6,16 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.qdrantloader.io.embedding.remote.FakeEmbeddingServer;
-import dev.qdrantloader.io.qdrant.local.LocalQdrantServer;
-import io.qdrant.client.QdrantClient;
-import io.qdrant.client.QdrantGrpcClient;
 import io.qdrant.client.grpc.Points.RetrievedPoint;
 import io.qdrant.client.grpc.Points.ScrollPoints;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -32,23 +27,12 @@ class RemoteProviderEndToEndTest {
   @TempDir Path ws;
   FakeEmbeddingServer server;
 
-  record Run(int code, String out, String err) {}
-
-  Run cli(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    String[] full = new String[args.length + 2];
-    full[0] = "--workspace";
-    full[1] = ws.toString();
-    System.arraycopy(args, 0, full, 2, args.length);
-    int code = QdrantLoaderCli.run(full, new PrintWriter(out), new PrintWriter(err));
-    return new Run(code, out.toString(), err.toString());
+  CliEndToEndTest.Run cli(String... args) {
+    return CliEndToEndTest.cli(ws, args);
   }
 
   void write(String relative, String content) throws Exception {
-    Path p = ws.resolve(relative);
-    Files.createDirectories(p.getParent());
-    Files.writeString(p, content, StandardCharsets.UTF_8);
+    CliEndToEndTest.write(ws, relative, content);
   }
 
   @AfterEach
@@ -101,28 +85,26 @@ class RemoteProviderEndToEndTest {
   }
 
   List<RetrievedPoint> points() throws Exception {
-    try (LocalQdrantServer local =
-            LocalQdrantServer.builder()
-                .port(0)
-                .dataDir(ws.resolve(".qdrant-loader/qdrant"))
-                .start();
-        QdrantClient client =
-            new QdrantClient(
-                QdrantGrpcClient.newBuilder(local.host(), local.port(), false).build())) {
-      if (!client.collectionExistsAsync("remote").get(1, TimeUnit.MINUTES)) {
-        return List.of();
-      }
-      return client
-          .scrollAsync(
-              ScrollPoints.newBuilder()
-                  .setCollectionName("remote")
-                  .setLimit(10_000)
-                  .setWithVectors(
-                      io.qdrant.client.grpc.Points.WithVectorsSelector.newBuilder().setEnable(true))
-                  .build())
-          .get(1, TimeUnit.MINUTES)
-          .getResultList();
-    }
+    List<RetrievedPoint> points = new ArrayList<>();
+    CliEndToEndTest.withStore(
+        ws,
+        client -> {
+          if (client.collectionExistsAsync("remote").get(1, TimeUnit.MINUTES)) {
+            points.addAll(
+                client
+                    .scrollAsync(
+                        ScrollPoints.newBuilder()
+                            .setCollectionName("remote")
+                            .setLimit(10_000)
+                            .setWithVectors(
+                                io.qdrant.client.grpc.Points.WithVectorsSelector.newBuilder()
+                                    .setEnable(true))
+                            .build())
+                    .get(1, TimeUnit.MINUTES)
+                    .getResultList());
+          }
+        });
+    return points;
   }
 
   @Test
@@ -135,7 +117,7 @@ class RemoteProviderEndToEndTest {
                 .withApiKey("sk-test-secret-123")
                 .withFaults(0.3, "500", 0));
     workspace("    max_inputs_per_request: 4\n");
-    Run ingest = cli("ingest");
+    CliEndToEndTest.Run ingest = cli("ingest");
     assertEquals(0, ingest.code(), ingest.out() + ingest.err());
     assertTrue(ingest.out().contains("16-d vectors (checked with one request)"), ingest.out());
     assertFalse(ingest.out().contains("sk-test-secret-123"), ingest.out());
@@ -165,7 +147,7 @@ class RemoteProviderEndToEndTest {
         ingest.out().contains("49 chunks sent, 11 answered without a request"), ingest.out());
 
     // search embeds the query with the same provider: the exact footer text is a perfect match.
-    Run search =
+    CliEndToEndTest.Run search =
         cli("search", "All pages are licensed under the same terms; see the licence file.");
     assertEquals(0, search.code(), search.out() + search.err());
     assertTrue(search.out().contains("1. 1.000"), search.out());
@@ -179,14 +161,14 @@ class RemoteProviderEndToEndTest {
                 .withDimension(16)
                 .withApiKey("sk-test-secret-123"));
     workspace("    cache:\n      enabled: true\n");
-    Run first = cli("ingest");
+    CliEndToEndTest.Run first = cli("ingest");
     assertEquals(0, first.code(), first.out() + first.err());
     assertEquals(50, server.inputs(), "48 sections, 1 footer, 1 probe");
     assertTrue(Files.exists(ws.resolve(".qdrant-loader/embedding-cache/vectors.mv")));
 
-    Run init = cli("init", "--force");
+    CliEndToEndTest.Run init = cli("init", "--force");
     assertEquals(0, init.code(), init.out() + init.err());
-    Run again = cli("ingest");
+    CliEndToEndTest.Run again = cli("ingest");
     assertEquals(0, again.code(), again.out() + again.err());
     assertTrue(again.out().contains("12 new"), again.out());
     assertTrue(
@@ -207,7 +189,7 @@ class RemoteProviderEndToEndTest {
     server = FakeEmbeddingServer.start(FakeEmbeddingServer.Config.defaults().withDimension(16));
     workspace("");
     write("docs/page3.md", "# Page 3\n\nThis one carries " + FakeEmbeddingServer.POISON + ".\n");
-    Run ingest = cli("ingest");
+    CliEndToEndTest.Run ingest = cli("ingest");
     assertEquals(1, ingest.code(), ingest.out() + ingest.err());
     assertTrue(ingest.out().contains("; 1 failed"), ingest.out());
     assertTrue(ingest.out().contains("handbook/notes: page3.md"), ingest.out());
@@ -221,7 +203,7 @@ class RemoteProviderEndToEndTest {
     server = FakeEmbeddingServer.start(FakeEmbeddingServer.Config.defaults().withDimension(24));
     // vector_size is the collection's size, not sent: the provider answers with its own.
     workspace("    vector_size: 16\n");
-    Run ingest = cli("ingest");
+    CliEndToEndTest.Run ingest = cli("ingest");
     assertEquals(2, ingest.code(), ingest.out() + ingest.err());
     assertTrue(ingest.err().contains("returned vectors of size 24"), ingest.err());
     assertTrue(ingest.err().contains("vector_size is 16"), ingest.err());
@@ -235,7 +217,7 @@ class RemoteProviderEndToEndTest {
         FakeEmbeddingServer.start(
             FakeEmbeddingServer.Config.defaults().withDimension(16).withApiKey("other-key"));
     workspace("");
-    Run ingest = cli("ingest");
+    CliEndToEndTest.Run ingest = cli("ingest");
     assertEquals(2, ingest.code(), ingest.out() + ingest.err());
     assertTrue(ingest.err().contains("api_key"), ingest.err());
     assertFalse((ingest.out() + ingest.err()).contains("sk-test-secret-123"));

@@ -7,6 +7,7 @@ import dev.qdrantloader.transforms.model.ModelCoders;
 import dev.qdrantloader.transforms.model.OutputWithFailures;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.VarIntCoder;
@@ -241,14 +242,6 @@ public final class EmbedChunks extends PTransform<PCollection<Chunk>, EmbedChunk
   static final TupleTag<EmbeddedChunk> EMBEDDED = new TupleTag<EmbeddedChunk>() {};
   static final TupleTag<Failure> FAILED = new TupleTag<Failure>() {};
 
-  /**
-   * The cache key of a chunk text for an embedder: a hash of its vector space (provider, model,
-   * dimensions) and the text's hash.
-   */
-  public static String cacheKey(EmbedderFactory embedder, String chunkHash) {
-    return EmbeddingCalls.cacheKey(embedder.describe(), chunkHash);
-  }
-
   @Override
   public Result expand(PCollection<Chunk> chunks) {
     Calls calls =
@@ -353,13 +346,9 @@ public final class EmbedChunks extends PTransform<PCollection<Chunk>, EmbedChunk
    * timestamp; others (an earlier element's, finished meanwhile) wait for the end of the bundle.
    */
   private static final class ProcessEmitter implements EmbeddingCalls.Emitter {
-    private final List<Object[]> later;
+    private final List<Consumer<EmbeddingCalls.Emitter>> later = new ArrayList<>();
     private EmbeddingCalls.Pane current;
     private DoFn.MultiOutputReceiver out;
-
-    ProcessEmitter(List<Object[]> later) {
-      this.later = later;
-    }
 
     void at(EmbeddingCalls.Pane pane, DoFn.MultiOutputReceiver receiver) {
       this.current = pane;
@@ -371,7 +360,7 @@ public final class EmbedChunks extends PTransform<PCollection<Chunk>, EmbedChunk
       if (pane.equals(current)) {
         out.get(EMBEDDED).output(chunk);
       } else {
-        later.add(new Object[] {pane, EMBEDDED, chunk});
+        later.add(e -> e.embedded(pane, chunk));
       }
     }
 
@@ -380,8 +369,14 @@ public final class EmbedChunks extends PTransform<PCollection<Chunk>, EmbedChunk
       if (pane.equals(current)) {
         out.get(FAILED).output(failure);
       } else {
-        later.add(new Object[] {pane, FAILED, failure});
+        later.add(e -> e.failed(pane, failure));
       }
+    }
+
+    /** Hands what waited for the end of the bundle to {@code atEnd}. */
+    void replayInto(EmbeddingCalls.Emitter atEnd) {
+      later.forEach(l -> l.accept(atEnd));
+      later.clear();
     }
   }
 
@@ -401,22 +396,11 @@ public final class EmbedChunks extends PTransform<PCollection<Chunk>, EmbedChunk
     };
   }
 
-  @SuppressWarnings("unchecked")
-  private static void flushLater(
-      List<Object[]> later, DoFn<?, EmbeddedChunk>.FinishBundleContext c) {
-    for (Object[] o : later) {
-      EmbeddingCalls.Pane pane = (EmbeddingCalls.Pane) o[0];
-      c.output((TupleTag<Object>) o[1], o[2], pane.timestamp(), pane.window());
-    }
-    later.clear();
-  }
-
   /** Embeds the batches GroupIntoBatches formed, several requests in flight. */
   static final class BatchEmbedFn extends DoFn<KV<Integer, Iterable<Chunk>>, EmbeddedChunk> {
     private final Calls spec;
     private transient Resources resources;
     private transient EmbeddingCalls calls;
-    private transient List<Object[]> later;
     private transient ProcessEmitter emitter;
 
     BatchEmbedFn(Calls spec) {
@@ -431,8 +415,7 @@ public final class EmbedChunks extends PTransform<PCollection<Chunk>, EmbedChunk
     @StartBundle
     public void startBundle() {
       calls = spec.forBundle(resources);
-      later = new ArrayList<>();
-      emitter = new ProcessEmitter(later);
+      emitter = new ProcessEmitter();
     }
 
     @Teardown
@@ -457,8 +440,9 @@ public final class EmbedChunks extends PTransform<PCollection<Chunk>, EmbedChunk
 
     @FinishBundle
     public void finishBundle(FinishBundleContext context) {
-      flushLater(later, context);
-      calls.finish(finishEmitter(context));
+      EmbeddingCalls.Emitter atEnd = finishEmitter(context);
+      emitter.replayInto(atEnd);
+      calls.finish(atEnd);
     }
   }
 
@@ -470,7 +454,6 @@ public final class EmbedChunks extends PTransform<PCollection<Chunk>, EmbedChunk
     private final Calls spec;
     private transient Resources resources;
     private transient EmbeddingCalls calls;
-    private transient List<Object[]> later;
     private transient ProcessEmitter emitter;
 
     BundleEmbedFn(Calls spec) {
@@ -485,8 +468,7 @@ public final class EmbedChunks extends PTransform<PCollection<Chunk>, EmbedChunk
     @StartBundle
     public void startBundle() {
       calls = spec.forBundle(resources);
-      later = new ArrayList<>();
-      emitter = new ProcessEmitter(later);
+      emitter = new ProcessEmitter();
     }
 
     @Teardown
@@ -509,8 +491,9 @@ public final class EmbedChunks extends PTransform<PCollection<Chunk>, EmbedChunk
 
     @FinishBundle
     public void finishBundle(FinishBundleContext context) {
-      flushLater(later, context);
-      calls.finish(finishEmitter(context));
+      EmbeddingCalls.Emitter atEnd = finishEmitter(context);
+      emitter.replayInto(atEnd);
+      calls.finish(atEnd);
     }
   }
 }

@@ -60,10 +60,6 @@ final class MemoryVectorCache {
     }
   }
 
-  synchronized int size() {
-    return entries.size();
-  }
-
   private static long cost(float[] v) {
     return ENTRY_OVERHEAD + 4L * v.length;
   }

@@ -1,8 +1,8 @@
 package dev.qdrantloader.transforms.embed;
 
 /**
- * A persistent store of vectors already computed, keyed by {@link EmbedChunks#cacheKey} (a hash of
- * the vector space and the text), shared by every DoFn instance in a JVM. Implementations are
+ * A persistent store of vectors already computed, keyed by a hash of the vector space (provider,
+ * model, dimensions) and the text, shared by every DoFn instance in a JVM. Implementations are
  * thread-safe; a store that cannot answer returns null rather than failing the run.
  */
 public interface VectorCache extends AutoCloseable {
