@@ -6,14 +6,11 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
-import org.apache.beam.runners.direct.DirectOptions;
-import org.apache.beam.runners.direct.DirectRunner;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.metrics.DistributionResult;
 import org.apache.beam.sdk.metrics.MetricResult;
 import org.apache.beam.sdk.metrics.MetricsFilter;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
 
 /**
  * A DirectRunner pipeline tuned for real runs, and the run's metrics afterwards. Public for the
@@ -45,15 +42,9 @@ public final class DirectRun {
         EmbedChunks.Batching.BUNDLE);
   }
 
+  /** A DirectRunner pipeline with the options of {@link RunnerChoice#direct()}. */
   public static Pipeline create() {
-    DirectOptions options = PipelineOptionsFactory.as(DirectOptions.class);
-    options.setRunner(DirectRunner.class);
-    options.setTargetParallelism(parallelism());
-    // Checks meant for tests: they copy and re-encode every element.
-    options.setEnforceImmutability(false);
-    options.setEnforceEncodability(false);
-    options.setBlockOnRun(true);
-    return Pipeline.create(options);
+    return RunnerChoice.direct().create();
   }
 
   /** Counters by "SimpleOwnerName.counter", summed over steps. */

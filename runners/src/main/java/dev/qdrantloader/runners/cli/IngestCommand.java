@@ -74,11 +74,48 @@ final class IngestCommand implements Callable<Integer> {
               + " documents are processed.")
   boolean force;
 
+  @Option(
+      names = "--runner",
+      paramLabel = "RUNNER",
+      defaultValue = "direct",
+      description =
+          "Beam runner: direct (this JVM, the default), spark (local on every core, or the"
+              + " master of --spark-master) or dataflow (needs --pipeline-option for project,"
+              + " region and tempLocation).")
+  String runner;
+
+  @Option(
+      names = "--spark-master",
+      paramLabel = "URL",
+      description =
+          "Spark master for --runner spark: local[N], spark://host:port, yarn, k8s://...;"
+              + " default: the one spark-submit set, else local[<cores>].")
+  String sparkMaster;
+
+  @Option(
+      names = "--pipeline-option",
+      paramLabel = "--NAME=VALUE",
+      description =
+          "A Beam pipeline option passed to the runner as it is (repeatable), e.g."
+              + " --pipeline-option=--project=my-project --pipeline-option=--region=europe-west1.")
+  List<String> pipelineOptions = new ArrayList<>();
+
+  /** The runner chosen on the command line. */
+  RunnerChoice runnerChoice() {
+    try {
+      return new RunnerChoice(RunnerChoice.Kind.parse(runner), sparkMaster, pipelineOptions);
+    } catch (IllegalArgumentException e) {
+      throw new CliException(e.getMessage());
+    }
+  }
+
   @Override
   public Integer call() {
     long t0 = System.nanoTime();
     PrintWriter out = spec.commandLine().getOut();
     IngestionConfig config = parent.loadConfig().withOnly(project, sourceType, source);
+    RunnerChoice choice = runnerChoice();
+    choice.checkReachable(config);
     EmbeddingPlan embedding = Probe.embedding(config, out);
     String collection = config.qdrant().collectionName();
     Instant started = Instant.now();
@@ -151,8 +188,12 @@ final class IngestCommand implements Callable<Integer> {
       if (upToDate.isPresent()) {
         counters = upToDate.get();
       } else if (!job.sources().isEmpty()) {
-        Pipeline pipeline = DirectRun.create();
-        IngestionPipeline.buildPipeline(pipeline, DirectRun.tune(job));
+        if (choice.kind() != RunnerChoice.Kind.DIRECT) {
+          out.println("Running the pipeline on " + choice.describe());
+          out.flush();
+        }
+        Pipeline pipeline = choice.create();
+        IngestionPipeline.buildPipeline(pipeline, choice.tune(job));
         PipelineResult result;
         try {
           result = pipeline.run();

@@ -145,7 +145,10 @@ public final class QdrantLoaderCli implements Callable<Integer> {
             "org.apache.fontbox",
             "ai.djl",
             "org.apache.tika",
-            "org.apache.poi"
+            "org.apache.poi",
+            // "hostname resolves to a loopback address", "no native-hadoop library"
+            "org.apache.spark.util.Utils",
+            "org.apache.hadoop.util.NativeCodeLoader"
           }) {
         System.setProperty("org.slf4j.simpleLogger.log." + quiet, "error");
       }
