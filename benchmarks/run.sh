@@ -7,6 +7,7 @@
 #
 # Scenarios (comma-separated; default: all):
 #   cold      qdrant-loader ingest of the corpus, embedded defaults, empty workspace
+#   spark     the cold ingest with --runner spark (Spark local on every core), beside cold's figures
 #   rerun     ingest again on the ingested state (the cold scenario's last workspace, else a cold
 #             ingest of its own), on a copy of the corpus: unchanged, then with 1% of the
 #             documents edited (one paragraph each, a different set each run)
@@ -31,7 +32,7 @@ cd "$(dirname "$0")/.."
 
 command="./benchmarks/run.sh${*:+ $*}"
 quick=false
-scenarios="cold,rerun,limit,overhead,peer,memory,remote,duplicates,local-qdrant"
+scenarios="cold,spark,rerun,limit,overhead,peer,memory,remote,duplicates,local-qdrant"
 corpus="../shared/corpus/tldr"
 runs=3
 copies=10
@@ -58,7 +59,7 @@ mkdir -p benchmarks/results
 pipeline=()
 for scenario in ${scenarios//,/ }; do
   case "$scenario" in
-    cold|rerun|limit|overhead|peer|memory|remote|duplicates) pipeline+=("$scenario") ;;
+    cold|spark|rerun|limit|overhead|peer|memory|remote|duplicates) pipeline+=("$scenario") ;;
     local-qdrant)
       json=benchmarks/results/local-qdrant.json
       jmh_args=()

@@ -27,6 +27,7 @@ import java.util.stream.Stream;
  * <ul>
  *   <li><b>cold</b>: {@code qdrant-loader ingest} of the corpus with the embedded defaults into an
  *       empty workspace.
+ *   <li><b>spark</b>: the cold ingest with {@code --runner spark} (Spark local on every core).
  *   <li><b>rerun</b>: {@code ingest} again on the ingested state: the corpus unchanged, then with
  *       1% of its documents edited ({@link RerunScenario}).
  *   <li><b>limit</b>: the cold run's chunk texts embedded whole, straight through ONNX Runtime.
@@ -44,7 +45,8 @@ import java.util.stream.Stream;
  */
 public final class PipelineBenchmarks {
   static final List<String> ALL =
-      List.of("cold", "rerun", "limit", "overhead", "peer", "memory", "remote", "duplicates");
+      List.of(
+          "cold", "spark", "rerun", "limit", "overhead", "peer", "memory", "remote", "duplicates");
 
   /** The scenarios of the "Remote embedding provider" section; the others are the pipeline's. */
   static final List<String> REMOTE = List.of("remote", "duplicates");
@@ -153,6 +155,9 @@ public final class PipelineBenchmarks {
     if (needCold || scenarios.contains("memory")) {
       cold();
     }
+    if (scenarios.contains("spark")) {
+      spark();
+    }
     if (scenarios.contains("rerun")) {
       // From the cold scenario's last workspace when it ran now; else from its own cold ingest.
       Path coldWorkspace = results.has("cold") ? work.resolve("cold-" + runs) : null;
@@ -252,18 +257,40 @@ public final class PipelineBenchmarks {
    * with the figures and counters of its summary.json; with {@code profile}, under JFR.
    */
   ObjectNode ingest(String name, Path ws, boolean profile) throws Exception {
+    return ingest(name, ws, profile, false);
+  }
+
+  /**
+   * As {@link #ingest(String, Path, boolean)}; with {@code spark}, {@code ingest --runner spark}
+   * launched as {@code ./qdrant-loader} does: the jar plus the Spark jars the build lists, and
+   * Spark's Java 17 flags.
+   */
+  ObjectNode ingest(String name, Path ws, boolean profile, boolean spark) throws Exception {
     List<String> cmd = java();
     if (profile) {
       cmd.add(
           "-XX:StartFlightRecording=filename=" + work.resolve(name + ".jfr") + ",settings=default");
     }
-    cmd.addAll(
-        List.of(
-            "-jar",
-            repo.resolve("runners/target/qdrant-loader.jar").toString(),
-            "--workspace",
-            ws.toString(),
-            "ingest"));
+    String jar = repo.resolve("runners/target/qdrant-loader.jar").toString();
+    if (spark) {
+      cmd.addAll(SPARK_JVM_FLAGS);
+      String sparkJars =
+          Files.readString(
+                  repo.resolve("runners/target/spark-classpath.txt"), StandardCharsets.UTF_8)
+              .trim();
+      cmd.addAll(
+          List.of(
+              "-cp",
+              jar + ":" + sparkJars,
+              "dev.qdrantloader.runners.cli.QdrantLoaderCli",
+              "--workspace",
+              ws.toString(),
+              "ingest",
+              "--runner",
+              "spark"));
+    } else {
+      cmd.addAll(List.of("-jar", jar, "--workspace", ws.toString(), "ingest"));
+    }
     System.out.println("[" + name + "] " + String.join(" ", cmd));
     ProcessProbe.Measured m = ProcessProbe.run(cmd, work.resolve(name + ".log"));
     JsonNode summary = json.readTree(latestSummary(ws).toFile());
@@ -296,6 +323,54 @@ public final class PipelineBenchmarks {
       list.add(ingestOnce("cold-" + i, corpus, true));
     }
     results.set("cold", json.createObjectNode().set("runs", list));
+  }
+
+  /** Spark's module flags on Java 17 (the ./qdrant-loader launcher passes the same). */
+  static final List<String> SPARK_JVM_FLAGS =
+      List.of(
+          "-XX:+IgnoreUnrecognizedVMOptions",
+          "-Djdk.reflect.useDirectMethodHandle=false",
+          "--add-opens=java.base/java.lang=ALL-UNNAMED",
+          "--add-opens=java.base/java.lang.invoke=ALL-UNNAMED",
+          "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
+          "--add-opens=java.base/java.io=ALL-UNNAMED",
+          "--add-opens=java.base/java.net=ALL-UNNAMED",
+          "--add-opens=java.base/java.nio=ALL-UNNAMED",
+          "--add-opens=java.base/java.util=ALL-UNNAMED",
+          "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
+          "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED",
+          "--add-opens=java.base/jdk.internal.ref=ALL-UNNAMED",
+          "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+          "--add-opens=java.base/sun.nio.cs=ALL-UNNAMED",
+          "--add-opens=java.base/sun.security.action=ALL-UNNAMED",
+          "--add-opens=java.base/sun.util.calendar=ALL-UNNAMED");
+
+  /**
+   * The cold ingest on Spark local: fresh workspaces, {@code --runner spark}; the same documents,
+   * chunks and points as the DirectRunner's cold runs, or it fails.
+   */
+  private void spark() throws Exception {
+    ArrayNode list = json.createArrayNode();
+    for (int i = 1; i <= runs; i++) {
+      String name = "spark-" + i;
+      ObjectNode r = ingest(name, workspace(name, corpus), false, true);
+      if (r.get("failed_documents").asLong() != 0 || r.get("points").asLong() == 0) {
+        throw new IllegalStateException(
+            "[" + name + "] the Spark run failed documents or wrote nothing: " + r);
+      }
+      JsonNode cold = results.path("cold").path("runs");
+      if (cold.size() > 0 && cold.get(0).get("points").asLong() != r.get("points").asLong()) {
+        throw new IllegalStateException(
+            "["
+                + name
+                + "] wrote "
+                + r.get("points").asLong()
+                + " points, the DirectRunner's cold run "
+                + cold.get(0).get("points").asLong());
+      }
+      list.add(r);
+    }
+    results.set("spark", json.createObjectNode().set("runs", list));
   }
 
   private void limit() throws Exception {

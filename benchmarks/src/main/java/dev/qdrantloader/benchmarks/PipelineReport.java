@@ -104,6 +104,44 @@ final class PipelineReport {
       row(s, "cold", "chunks/s (wall)", coldChunksPerSecond, "%.1f");
       row(s, "cold", "peak RSS", coldRss, "%,.0f MiB");
     }
+    JsonNode spark = r.path("spark").path("runs");
+    if (spark.size() > 0) {
+      Figure sparkWall = Figure.of(spark, x -> x.get("wall_seconds").asDouble());
+      JsonNode first = spark.get(0);
+      row(
+          s,
+          "spark",
+          f(
+              "wall time of the same cold ingest with `--runner spark` (Spark local on every"
+                  + " core; %,d documents, %,d chunks = points)",
+              first.get("documents").asLong(), first.get("chunks").asLong()),
+          sparkWall,
+          "%.1f s");
+      row(
+          s,
+          "spark",
+          "ingest time inside the JVM (summary.json)",
+          Figure.of(spark, x -> x.get("ingest_seconds").asDouble()),
+          "%.1f s");
+      row(
+          s,
+          "spark",
+          "chunks/s (wall)",
+          Figure.of(spark, x -> x.get("chunks").asDouble() / x.get("wall_seconds").asDouble()),
+          "%.1f");
+      row(
+          s,
+          "spark",
+          "peak RSS",
+          Figure.of(spark, x -> x.get("peak_rss_bytes").asDouble() / (1 << 20)),
+          "%,.0f MiB");
+      if (coldWall != null) {
+        s.append(
+            f(
+                "| spark | wall time against the DirectRunner's cold run (medians) | %.2fx | |\n",
+                sparkWall.median() / coldWall.median()));
+      }
+    }
     RerunReport rerun = new RerunReport(r);
     rerun.rows(s);
     JsonNode limit = r.path("limit").path("runs");

@@ -118,6 +118,21 @@ public record EmbeddingPlan(
         remote);
   }
 
+  /** This plan without the on-disk cache (for workers that do not share this machine's disk). */
+  public EmbeddingPlan withoutPersistentCache() {
+    return new EmbeddingPlan(
+        id,
+        dimension,
+        window,
+        tokens,
+        embedder,
+        batchSize,
+        maxRequestTokens,
+        memoryCacheBytes,
+        null,
+        remote);
+  }
+
   public boolean isRemote() {
     return remote != null;
   }

@@ -11,9 +11,11 @@ import dev.qdrantloader.pipelines.IngestionPipeline;
 import dev.qdrantloader.pipelines.UpToDate;
 import dev.qdrantloader.pipelines.config.IngestionConfig;
 import dev.qdrantloader.transforms.model.Failure;
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,6 +32,8 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.MatchResult;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -117,6 +121,13 @@ final class IngestCommand implements Callable<Integer> {
     RunnerChoice choice = runnerChoice();
     choice.checkReachable(config);
     EmbeddingPlan embedding = Probe.embedding(config, out);
+    if (!choice.workersOnThisMachine() && embedding.persistentCache() != null) {
+      out.println(
+          "note: the on-disk embedding cache is not used with "
+              + choice.describe()
+              + " (its workers do not share this machine's disk)");
+      embedding = embedding.withoutPersistentCache();
+    }
     String collection = config.qdrant().collectionName();
     Instant started = Instant.now();
     String runId =
@@ -166,7 +177,7 @@ final class IngestCommand implements Callable<Integer> {
               embedding,
               target.connection(),
               started.toString(),
-              runDir.resolve("failures").toString());
+              failuresPrefix(choice, runDir, runId, out));
       IngestionJob job = planned.job().withIncremental(force, sweep);
       if (!unfinished.isEmpty()) {
         int redo =
@@ -223,7 +234,8 @@ final class IngestCommand implements Callable<Integer> {
         }
         counters = DirectRun.counters(result);
         distributions = DirectRun.distributions(result);
-        failures.addAll(readFailures(runDir.resolve("failures.jsonl")));
+        FileSystems.setDefaultPipelineOptions(pipeline.getOptions());
+        failures.addAll(readFailures(job.failuresPrefix() + ".jsonl"));
       }
       double seconds = (System.nanoTime() - t0) / 1e9;
       RunSummary summary =
@@ -303,15 +315,48 @@ final class IngestCommand implements Callable<Integer> {
     }
   }
 
-  private static List<Failure> readFailures(Path file) {
-    List<Failure> out = new ArrayList<>();
-    if (!Files.exists(file)) {
-      return out;
+  /**
+   * Where the run's failures are written: the run directory when the workers are on this machine,
+   * else under the pipeline's tempLocation (a location every worker can write to).
+   */
+  private static String failuresPrefix(
+      RunnerChoice choice, Path runDir, String runId, PrintWriter out) {
+    String local = runDir.resolve("failures").toString();
+    if (choice.workersOnThisMachine()) {
+      return local;
     }
+    String temp = choice.pipelineOption("tempLocation");
+    if (temp == null) {
+      temp = choice.pipelineOption("gcpTempLocation");
+    }
+    if (temp == null) {
+      out.println(
+          "note: without --pipeline-option=--tempLocation=<shared location>, failures of"
+              + " documents are written by the workers to "
+              + local
+              + ".jsonl on their own disks; their count is in the summary");
+      return local;
+    }
+    return (temp.endsWith("/") ? temp : temp + "/") + "qdrant-loader/" + runId + "/failures";
+  }
+
+  /** The failures file the pipeline wrote (any Beam filesystem), sorted; empty when none. */
+  private static List<Failure> readFailures(String file) {
+    List<Failure> out = new ArrayList<>();
     try {
-      for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-        if (!line.isBlank()) {
-          out.add(IngestionPipeline.parseFailure(line));
+      MatchResult match = FileSystems.match(file);
+      if (match.status() != MatchResult.Status.OK || match.metadata().isEmpty()) {
+        return out;
+      }
+      try (BufferedReader reader =
+          new BufferedReader(
+              Channels.newReader(
+                  FileSystems.open(match.metadata().get(0).resourceId()),
+                  StandardCharsets.UTF_8))) {
+        for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+          if (!line.isBlank()) {
+            out.add(IngestionPipeline.parseFailure(line));
+          }
         }
       }
     } catch (IOException e) {

@@ -81,6 +81,8 @@ public final class QdrantLoaderCli implements Callable<Integer> {
     cli.setOut(out);
     cli.setErr(err);
     cli.setCaseInsensitiveEnumValuesAllowed(true);
+    // `--pipeline-option=--project=p`: a Beam option may share a name with one of ours.
+    cli.setAllowOptionsAsOptionParameters(true);
     cli.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
           if (e instanceof ConfigException

@@ -29,8 +29,9 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
  * @param kind the runner
  * @param sparkMaster the Spark master ({@code --spark-master}); null: the one {@code spark-submit}
  *     set, else {@code local[N]} with N = cores
- * @param pipelineArgs further Beam pipeline options as {@code --name=value}, passed to the runner
- *     unchanged (e.g. {@code --project=p --region=r --tempLocation=gs://b/t} for Dataflow)
+ * @param pipelineArgs further Beam pipeline options as {@code --name=value} (or {@code
+ *     name=value}), passed to the runner unchanged (e.g. {@code --project=p --region=r
+ *     --tempLocation=gs://b/t} for Dataflow)
  */
 public record RunnerChoice(Kind kind, String sparkMaster, List<String> pipelineArgs) {
   /** The runners {@code --runner} accepts. */
@@ -55,16 +56,19 @@ public record RunnerChoice(Kind kind, String sparkMaster, List<String> pipelineA
   }
 
   public RunnerChoice {
-    pipelineArgs = List.copyOf(pipelineArgs);
     if (kind != Kind.SPARK && sparkMaster != null) {
       throw new IllegalArgumentException("--spark-master needs --runner spark");
     }
+    List<String> normalized = new ArrayList<>();
     for (String a : pipelineArgs) {
-      if (!a.startsWith("--") || !a.contains("=")) {
+      String arg = a.startsWith("--") ? a : "--" + a;
+      if (arg.indexOf('=') < 3) {
         throw new IllegalArgumentException(
-            "pipeline option `" + a + "` must have the form --name=value");
+            "pipeline option `" + a + "` must have the form --name=value (or name=value)");
       }
+      normalized.add(arg);
     }
+    pipelineArgs = List.copyOf(normalized);
   }
 
   public static RunnerChoice direct() {
@@ -86,6 +90,25 @@ public record RunnerChoice(Kind kind, String sparkMaster, List<String> pipelineA
   public boolean inThisJvm() {
     return kind == Kind.DIRECT
         || (kind == Kind.SPARK && effectiveSparkMaster().startsWith("local"));
+  }
+
+  /**
+   * The pipeline's workers run on this machine (DirectRunner, Spark local, a Spark master on
+   * 127.0.0.1 / localhost): they see the workspace's files and its local-mode Qdrant.
+   */
+  public boolean workersOnThisMachine() {
+    return kind == Kind.DIRECT || (kind == Kind.SPARK && onLoopback());
+  }
+
+  /** The value of a pipeline option given with --pipeline-option, or null. */
+  public String pipelineOption(String name) {
+    String value = null;
+    for (String a : pipelineArgs) {
+      if (a.startsWith("--" + name + "=")) {
+        value = a.substring(name.length() + 3);
+      }
+    }
+    return value;
   }
 
   /** Spark local, or a master on 127.0.0.1 / localhost. */
@@ -198,13 +221,15 @@ public record RunnerChoice(Kind kind, String sparkMaster, List<String> pipelineA
         DataflowPipelineOptions dataflow = options.as(DataflowPipelineOptions.class);
         dataflow.setRunner(DataflowRunner.class);
         List<String> missing = new ArrayList<>();
-        if (dataflow.getProject() == null) {
+        // Asked of the arguments, not of the options: their defaults call gcloud or create a
+        // bucket.
+        if (!given("project")) {
           missing.add("--project=<GCP project>");
         }
-        if (dataflow.getRegion() == null) {
+        if (!given("region")) {
           missing.add("--region=<region, e.g. europe-west1>");
         }
-        if (dataflow.getTempLocation() == null && dataflow.getGcpTempLocation() == null) {
+        if (!given("tempLocation") && !given("gcpTempLocation")) {
           missing.add("--tempLocation=gs://<bucket>/<path>");
         }
         if (!missing.isEmpty()) {
@@ -229,12 +254,7 @@ public record RunnerChoice(Kind kind, String sparkMaster, List<String> pipelineA
   }
 
   private boolean given(String name) {
-    for (String a : pipelineArgs) {
-      if (a.startsWith("--" + name + "=")) {
-        return true;
-      }
-    }
-    return false;
+    return pipelineOption(name) != null;
   }
 
   /**

@@ -322,12 +322,12 @@ class CliEndToEndTest {
             + "projects:\n  handbook:\n    sources:\n      localfile:\n"
             + "        notes:\n          base_url: docs\n"
             + "        gone:\n          base_url: no-such-dir\n"
-            + "        cloud:\n          base_url: gs://some-bucket/docs\n"
+            + "        cloud:\n          base_url: s3://some-bucket/docs\n"
             + "        odd:\n          base_url: docs[1]\n");
     Run ingest = cli("ingest");
     assertEquals(1, ingest.code(), ingest.out() + ingest.err());
     assertTrue(ingest.out().contains("base path does not exist"), ingest.out());
-    assertTrue(ingest.out().contains("no Beam filesystem for `gs://`"), ingest.out());
+    assertTrue(ingest.out().contains("no Beam filesystem for `s3://`"), ingest.out());
     assertTrue(ingest.out().contains("base path contains a glob character"), ingest.out());
     assertTrue(ingest.out().contains("3 converted"), ingest.out());
   }
