@@ -60,6 +60,7 @@ class TemplateMetadataTest {
     Map<String, JsonNode> params = parametersByName();
     for (Map.Entry<String, Method> o : declaredOptions().entrySet()) {
       JsonNode p = params.get(o.getKey());
+      assertNotNull(p, o.getKey() + " is not a parameter in " + METADATA);
       boolean required = o.getValue().isAnnotationPresent(Validation.Required.class);
       assertTrue(p.has("isOptional"), o.getKey() + ": isOptional is spelt out");
       assertEquals(!required, p.get("isOptional").asBoolean(), o.getKey() + ": isOptional");
@@ -73,6 +74,7 @@ class TemplateMetadataTest {
       Description d = o.getValue().getAnnotation(Description.class);
       assertNotNull(d, o.getKey() + " has a @Description");
       JsonNode p = params.get(o.getKey());
+      assertNotNull(p, o.getKey() + " is not a parameter in " + METADATA);
       assertEquals(d.value(), p.path("helpText").asText(), o.getKey() + ": helpText");
       assertFalse(p.path("label").asText().isBlank(), o.getKey() + ": label");
     }
