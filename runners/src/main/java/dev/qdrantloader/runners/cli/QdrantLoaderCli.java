@@ -81,7 +81,8 @@ public final class QdrantLoaderCli implements Callable<Integer> {
     cli.setOut(out);
     cli.setErr(err);
     cli.setCaseInsensitiveEnumValuesAllowed(true);
-    // `--pipeline-option=--project=p`: a Beam option may share a name with one of ours.
+    // --pipeline-option=--project=p: picocli would otherwise reject a value that looks like one of
+    // our own options (ingest has --project and --source too).
     cli.setAllowOptionsAsOptionParameters(true);
     cli.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
