@@ -30,10 +30,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import org.apache.beam.runners.dataflow.DataflowPipelineJob;
+import org.apache.beam.runners.dataflow.options.DataflowPipelineOptions;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.PipelineRunner;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.MatchResult;
+import org.apache.beam.sdk.options.PipelineOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -104,6 +108,14 @@ final class IngestCommand implements Callable<Integer> {
               + " --pipeline-option=--project=my-project --pipeline-option=--region=europe-west1.")
   List<String> pipelineOptions = new ArrayList<>();
 
+  @Option(
+      names = "--no-wait",
+      description =
+          "With --runner dataflow: submit the job and return without waiting for it (what the"
+              + " flex template does). The run stays `running` in the run history; the next"
+              + " ingest treats it as interrupted and checks up after it.")
+  boolean noWait;
+
   /** The runner chosen on the command line. */
   RunnerChoice runnerChoice() {
     try {
@@ -120,6 +132,20 @@ final class IngestCommand implements Callable<Integer> {
     IngestionConfig config = parent.loadConfig().withOnly(project, sourceType, source);
     RunnerChoice choice = runnerChoice();
     choice.checkReachable(config);
+    if (noWait && choice.kind() != RunnerChoice.Kind.DATAFLOW) {
+      throw new CliException("--no-wait needs --runner dataflow");
+    }
+    // The runner's options are checked before anything is touched.
+    PipelineOptions options = choice.options();
+    try {
+      PipelineRunner.fromOptions(options);
+    } catch (IllegalArgumentException e) {
+      throw new CliException("--runner " + choice.kind().cliName() + ": " + e.getMessage());
+    }
+    String template =
+        choice.kind() == RunnerChoice.Kind.DATAFLOW
+            ? options.as(DataflowPipelineOptions.class).getTemplateLocation()
+            : null;
     EmbeddingPlan embedding = Probe.embedding(config, out);
     if (!choice.workersOnThisMachine() && embedding.persistentCache() != null) {
       out.println(
@@ -179,6 +205,9 @@ final class IngestCommand implements Callable<Integer> {
               started.toString(),
               failuresPrefix(choice, runDir, runId, out));
       IngestionJob job = planned.job().withIncremental(force, sweep);
+      if (template != null) {
+        return writeTemplate(options, planned.job().withIncremental(force, sweep), template, out);
+      }
       if (!unfinished.isEmpty()) {
         int redo =
             RunHistory.forgetDocumentsTouchedBy(
@@ -203,12 +232,23 @@ final class IngestCommand implements Callable<Integer> {
           out.println("Running the pipeline on " + choice.describe());
           out.flush();
         }
-        Pipeline pipeline = choice.create();
+        Pipeline pipeline = Pipeline.create(options);
         IngestionPipeline.buildPipeline(pipeline, choice.tune(job));
         PipelineResult result;
         try {
           result = pipeline.run();
-          result.waitUntilFinish();
+          if (noWait) {
+            out.println(
+                "Submitted "
+                    + jobId(result)
+                    + "; it runs on its own (this run stays `running` in the run history, so the"
+                    + " next ingest checks up after it as after an interrupted run)");
+            return QdrantLoaderCli.OK;
+          }
+          PipelineResult.State state = result.waitUntilFinish();
+          if (state != null && state != PipelineResult.State.DONE) {
+            throw new IllegalStateException(jobId(result) + " ended " + state);
+          }
         } catch (RuntimeException e) {
           Throwable cause = e.getCause() != null ? e.getCause() : e;
           RunHistory.ended(
@@ -261,6 +301,29 @@ final class IngestCommand implements Callable<Integer> {
           runDir.resolve("summary.json"), runId, summary, counters, distributions, failures);
       return failures.isEmpty() ? QdrantLoaderCli.OK : QdrantLoaderCli.FAILED_DOCUMENTS;
     }
+  }
+
+  /**
+   * Translates the pipeline into a Dataflow template file instead of running it: the run history
+   * records nothing, and no document state changes.
+   */
+  private static int writeTemplate(
+      PipelineOptions options, IngestionJob job, String location, PrintWriter out) {
+    Pipeline pipeline = Pipeline.create(options);
+    IngestionPipeline.buildPipeline(
+        pipeline, new RunnerChoice(RunnerChoice.Kind.DATAFLOW, null, List.of()).tune(job));
+    pipeline.run(); // the result of template creation must not be used
+    out.println(
+        "Dataflow template written to "
+            + location
+            + " (nothing was run: the template holds the pipeline as translated here)");
+    return QdrantLoaderCli.OK;
+  }
+
+  private static String jobId(PipelineResult result) {
+    return result instanceof DataflowPipelineJob job
+        ? "Dataflow job " + job.getJobId() + " (project " + job.getProjectId() + ")"
+        : "the job";
   }
 
   /** What this run covers, for the run history. */

@@ -17,6 +17,7 @@ import org.apache.beam.runners.direct.DirectRunner;
 import org.apache.beam.runners.spark.SparkPipelineOptions;
 import org.apache.beam.runners.spark.SparkRunner;
 import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.options.ApplicationNameOptions;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 
@@ -143,7 +144,7 @@ public record RunnerChoice(Kind kind, String sparkMaster, List<String> pipelineA
     }
     for (ProjectConfig p : config.projects()) {
       for (LocalFileSourceConfig s : p.localFileSources()) {
-        if (!s.baseUrl().contains("://")) {
+        if (!s.baseUrl().contains("://") || s.baseUrl().startsWith("file://")) {
           throw new CliException(
               "--runner dataflow: projects."
                   + p.id()
@@ -179,6 +180,9 @@ public record RunnerChoice(Kind kind, String sparkMaster, List<String> pipelineA
     } catch (IllegalArgumentException e) {
       throw new CliException("--pipeline-option: " + e.getMessage());
     }
+    if (!given("appName")) {
+      options.as(ApplicationNameOptions.class).setAppName("qdrant-loader");
+    }
     switch (kind) {
       case DIRECT -> {
         DirectOptions direct = options.as(DirectOptions.class);
@@ -204,9 +208,6 @@ public record RunnerChoice(Kind kind, String sparkMaster, List<String> pipelineA
           // Spark would bind to the external interface; a master on this machine needs none.
           System.setProperty("spark.driver.host", "127.0.0.1");
           System.setProperty("spark.driver.bindAddress", "127.0.0.1");
-        }
-        if (!given("appName")) {
-          spark.setAppName("qdrant-loader");
         }
         if (!given("enableSparkMetricSinks")) {
           spark.setEnableSparkMetricSinks(false);

@@ -83,6 +83,8 @@ public final class DataflowTemplate {
     cli.add("ingest");
     cli.add("--runner");
     cli.add("dataflow");
+    // A flex template's launcher submits the job and exits; it must not wait for the job's end.
+    cli.add("--no-wait");
     if (options.getOnlyProject() != null) {
       cli.add("--project=" + options.getOnlyProject());
     }
