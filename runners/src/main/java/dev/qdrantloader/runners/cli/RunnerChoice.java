@@ -233,7 +233,9 @@ public record RunnerChoice(Kind kind, String sparkMaster, List<String> pipelineA
         if (!given("tempLocation") && !given("gcpTempLocation")) {
           missing.add("--tempLocation=gs://<bucket>/<path>");
         }
-        if (!missing.isEmpty()) {
+        // In a flex template's launcher the service passes them, or Beam finds them on the VM.
+        boolean flexLauncher = System.getenv("FLEX_TEMPLATE_JAVA_MAIN_CLASS") != null;
+        if (!missing.isEmpty() && !flexLauncher) {
           throw new CliException(
               "--runner dataflow needs " + String.join(", ", missing) + " (as --pipeline-option)");
         }
