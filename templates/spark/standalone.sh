@@ -54,10 +54,12 @@ stop() {
 }
 trap stop EXIT INT TERM
 
-"$java" "${flags[@]}" -Xmx512m -cp "$SPARK_HOME/jars/*" org.apache.spark.deploy.master.Master \
+# Master and worker only schedule: a small heap and the quick JIT (C1) leave the cores to executors.
+daemon=(-Xmx512m -XX:TieredStopAtLevel=1)
+"$java" "${flags[@]}" "${daemon[@]}" -cp "$SPARK_HOME/jars/*" org.apache.spark.deploy.master.Master \
   --host 127.0.0.1 --port "$port" --webui-port "$webui" &
 pids+=($!)
-"$java" "${flags[@]}" -Xmx512m -cp "$SPARK_HOME/jars/*" org.apache.spark.deploy.worker.Worker \
+"$java" "${flags[@]}" "${daemon[@]}" -cp "$SPARK_HOME/jars/*" org.apache.spark.deploy.worker.Worker \
   --host 127.0.0.1 --webui-port 0 --cores "$cores" --memory "$memory" \
   --work-dir "$SPARK_HOME/work" "spark://127.0.0.1:$port" &
 pids+=($!)
