@@ -252,31 +252,9 @@ class SparkClusterIT {
     return Paths.get(System.getProperty("java.home"), "bin", "java").toString();
   }
 
-  /** The Java 17 module flags of Spark's own list, as the surefire/failsafe argLine has them. */
+  /** Spark's Java 17 module flags: the parent pom's {@code jvm17.opens}, as surefire has them. */
   private static List<String> java17Flags() {
-    List<String> flags =
-        new ArrayList<>(
-            List.of(
-                "-XX:+IgnoreUnrecognizedVMOptions", "-Djdk.reflect.useDirectMethodHandle=false"));
-    for (String p :
-        List.of(
-            "java.lang",
-            "java.lang.invoke",
-            "java.lang.reflect",
-            "java.io",
-            "java.net",
-            "java.nio",
-            "java.util",
-            "java.util.concurrent",
-            "java.util.concurrent.atomic",
-            "jdk.internal.ref",
-            "sun.nio.ch",
-            "sun.nio.cs",
-            "sun.security.action",
-            "sun.util.calendar")) {
-      flags.add("--add-opens=java.base/" + p + "=ALL-UNNAMED");
-    }
-    return flags;
+    return List.of(property("qdrantloader.jvm17Opens").trim().split("\\s+"));
   }
 
   /** spark.driver/executor.extraJavaOptions: the README's, plus the quick JIT and DJL cache. */
