@@ -28,6 +28,8 @@ if [ ! -f "$classpath" ]; then
 fi
 export SPARK_HOME="${SPARK_HOME:-$here/target/spark-home}"
 mkdir -p "$SPARK_HOME/jars"
+# Links from an earlier classpath would put two versions of a jar on it.
+find "$SPARK_HOME/jars" -maxdepth 1 -type l -delete
 IFS=: read -r -a jars < "$classpath" || true  # no newline at the end
 for j in "${jars[@]}"; do
   ln -sfn "$j" "$SPARK_HOME/jars/$(basename "$j")"
@@ -48,11 +50,11 @@ done
 java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 pids=()
 stop() {
-  trap - EXIT INT TERM
   [ ${#pids[@]} -gt 0 ] && kill "${pids[@]}" 2>/dev/null || true
   wait || true
 }
-trap stop EXIT INT TERM
+trap stop EXIT
+trap 'exit 0' INT TERM
 
 # Master and worker only schedule: a small heap and the quick JIT (C1) leave the cores to executors.
 daemon=(-Xmx512m -XX:TieredStopAtLevel=1)
