@@ -3,22 +3,10 @@ package dev.qdrantloader.runners.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.qdrantloader.io.qdrant.QdrantCollections;
 import dev.qdrantloader.io.qdrant.QdrantManifest;
 import dev.qdrantloader.io.qdrant.RunHistory;
-import dev.qdrantloader.io.qdrant.local.LocalQdrantServer;
 import dev.qdrantloader.transforms.model.DocumentIds;
-import io.qdrant.client.QdrantClient;
-import io.qdrant.client.QdrantGrpcClient;
-import io.qdrant.client.WithPayloadSelectorFactory;
-import io.qdrant.client.WithVectorsSelectorFactory;
-import io.qdrant.client.grpc.Common.PointId;
-import io.qdrant.client.grpc.JsonWithInt.Value;
-import io.qdrant.client.grpc.Points.RetrievedPoint;
-import io.qdrant.client.grpc.Points.ScrollPoints;
-import io.qdrant.client.grpc.Points.ScrollResponse;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -29,7 +17,6 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -63,7 +50,6 @@ class CrashRecoveryTest {
   private static final int FILES = 520;
   private static final int KILLS = 10;
   private static final String MANIFEST = QdrantManifest.collectionFor(COLLECTION);
-  private static final String WS = "file://<workspace>";
 
   @TempDir Path tmp;
 
@@ -84,21 +70,22 @@ class CrashRecoveryTest {
     Path refA = workspace("ref-a", stateA);
     Cli cleanA = cli(refA, "ingest");
     assertEquals(0, cleanA.code(), cleanA.out() + cleanA.err());
-    Snapshot expectA = snapshot(refA);
-    assertInvariants(expectA, "reference A");
+    CollectionSnapshot expectA = CollectionSnapshot.of(refA, COLLECTION);
+    CollectionSnapshot.assertInvariants(expectA, "reference A");
     assertTrue(expectA.points().size() > FILES, "documents have several chunks");
     long pointBytes = storedBytes(refA, COLLECTION);
     long entryBytes = storedBytes(refA, MANIFEST);
     Path refB = workspace("ref-b", stateB);
     Cli cleanB = cli(refB, "ingest");
     assertEquals(0, cleanB.code(), cleanB.out() + cleanB.err());
-    Snapshot expectB = snapshot(refB);
-    assertInvariants(expectB, "reference B");
+    CollectionSnapshot expectB = CollectionSnapshot.of(refB, COLLECTION);
+    CollectionSnapshot.assertInvariants(expectB, "reference B");
     assertNotEquals(expectA.points().keySet(), expectB.points().keySet());
     sync(refA, stateB);
     Timed toB = ingestInChild(refA, "ref-a-to-b");
     assertEquals(0, toB.exit(), toB.output());
-    assertSame(expectB, snapshot(refA), "incremental A -> B without a crash");
+    CollectionSnapshot.assertSame(
+        expectB, CollectionSnapshot.of(refA, COLLECTION), "incremental A -> B without a crash");
     Sizing sizing =
         new Sizing(
             (double) pointBytes / expectA.points().size(),
@@ -120,7 +107,7 @@ class CrashRecoveryTest {
       assertTrue(iteration < KILLS + 6, "too many runs finished before their kill: " + report);
       boolean cold = current.isEmpty();
       Map<String, String> target = current == stateA ? stateB : stateA;
-      Snapshot expected = target == stateA ? expectA : expectB;
+      CollectionSnapshot expected = target == stateA ? expectA : expectB;
       sync(ws, target);
       // The work this run has: documents to commit and their points to write.
       Set<String> changed = changedDocuments(current, target);
@@ -161,10 +148,10 @@ class CrashRecoveryTest {
       long rerun = System.nanoTime();
       Cli again = cli(ws, "ingest");
       assertEquals(0, again.code(), where + ": the re-run failed\n" + again.out() + again.err());
-      Snapshot got = snapshot(ws);
+      CollectionSnapshot got = CollectionSnapshot.of(ws, COLLECTION);
       long snapshotDone = System.nanoTime();
-      assertSame(next == stateA ? expectA : expectB, got, where);
-      assertInvariants(got, where);
+      CollectionSnapshot.assertSame(next == stateA ? expectA : expectB, got, where);
+      CollectionSnapshot.assertInvariants(got, where);
       if (killed && kill.runId() != null) {
         // The killed run had recorded its start: the re-run saw it, swept, marked it interrupted.
         assertTrue(again.out().contains("An earlier run did not finish"), where + again.out());
@@ -491,258 +478,7 @@ class CrashRecoveryTest {
   }
 
   // ---------------------------------------------------------------------------------------------
-  // Snapshots
-
-  /**
-   * A collection and its manifest as they compare: points by id (payload hash without {@code
-   * ingested_at}, vector, document and a label), manifest entries by document id, and the runs.
-   */
-  record Snapshot(
-      Map<String, String> points,
-      Map<String, float[]> vectors,
-      Map<String, String> pointDocuments,
-      Map<String, String> pointLabels,
-      Map<String, String> entries,
-      Map<String, List<String>> entryChunks,
-      Map<String, String> entryLabels,
-      List<RunHistory.Run> runs,
-      Map<String, String> pointIngestedAt,
-      Map<String, String> entryIngestedAt) {}
-
-  /** Reads ws's collection and manifest; no process may have the workspace open. */
-  private static Snapshot snapshot(Path ws) throws Exception {
-    return snapshot(ws, true);
-  }
-
-  private static Snapshot snapshot(Path ws, boolean withVectors) throws Exception {
-    try (LocalQdrantServer server =
-            LocalQdrantServer.builder()
-                .port(0)
-                .dataDir(ws.resolve(".qdrant-loader/qdrant"))
-                .start();
-        QdrantClient client =
-            new QdrantClient(
-                QdrantGrpcClient.newBuilder(server.host(), server.port(), false).build())) {
-      String prefix = "file://" + ws.toAbsolutePath().normalize();
-      Map<String, String> points = new TreeMap<>();
-      Map<String, float[]> vectors = new HashMap<>();
-      Map<String, String> pointDocuments = new HashMap<>();
-      Map<String, String> pointLabels = new HashMap<>();
-      Map<String, String> pointIngestedAt = new HashMap<>();
-      for (RetrievedPoint p : scroll(client, COLLECTION, withVectors)) {
-        String id = p.getId().getUuid();
-        Map<String, Value> payload = new TreeMap<>(p.getPayloadMap());
-        pointIngestedAt.put(id, payload.remove("ingested_at").getStringValue());
-        String url = payload.get("url").getStringValue();
-        if (url.startsWith(prefix)) {
-          payload.put(
-              "url",
-              Value.newBuilder().setStringValue(WS + url.substring(prefix.length())).build());
-        }
-        points.put(id, hash(payload));
-        List<Float> v = p.getVectors().getVector().getDense().getDataList();
-        float[] a = new float[v.size()];
-        for (int i = 0; i < a.length; i++) {
-          a[i] = v.get(i);
-        }
-        vectors.put(id, a);
-        pointDocuments.put(id, payload.get("document_id").getStringValue());
-        pointLabels.put(
-            id,
-            payload.get("path").getStringValue()
-                + "#"
-                + payload.get("chunk_index").getIntegerValue());
-      }
-      Map<String, String> entries = new TreeMap<>();
-      Map<String, List<String>> entryChunks = new HashMap<>();
-      Map<String, String> entryLabels = new HashMap<>();
-      Map<String, String> entryIngestedAt = new HashMap<>();
-      for (RetrievedPoint p : scroll(client, QdrantManifest.collectionFor(COLLECTION), false)) {
-        Map<String, Value> payload = new TreeMap<>(p.getPayloadMap());
-        if (!payload.get("kind").getStringValue().equals("document")) {
-          continue;
-        }
-        String id = p.getId().getUuid();
-        entryIngestedAt.put(id, payload.remove("ingested_at").getStringValue());
-        entries.put(id, hash(payload));
-        entryChunks.put(
-            id,
-            payload.get("chunk_hashes").getListValue().getValuesList().stream()
-                .map(Value::getStringValue)
-                .collect(Collectors.toList()));
-        entryLabels.put(id, payload.get("path").getStringValue());
-      }
-      List<RunHistory.Run> runs =
-          QdrantCollections.exists(client, QdrantManifest.collectionFor(COLLECTION))
-              ? RunHistory.all(client, COLLECTION)
-              : List.of();
-      return new Snapshot(
-          points,
-          vectors,
-          pointDocuments,
-          pointLabels,
-          entries,
-          entryChunks,
-          entryLabels,
-          runs,
-          pointIngestedAt,
-          entryIngestedAt);
-    }
-  }
-
-  private static List<RetrievedPoint> scroll(
-      QdrantClient client, String collection, boolean withVectors) throws Exception {
-    List<RetrievedPoint> out = new ArrayList<>();
-    if (!QdrantCollections.exists(client, collection)) {
-      return out;
-    }
-    PointId offset = null;
-    do {
-      ScrollPoints.Builder page =
-          ScrollPoints.newBuilder()
-              .setCollectionName(collection)
-              .setLimit(1_000)
-              .setWithPayload(WithPayloadSelectorFactory.enable(true))
-              .setWithVectors(WithVectorsSelectorFactory.enable(withVectors));
-      if (offset != null) {
-        page.setOffset(offset);
-      }
-      ScrollResponse r = client.scrollAsync(page.build()).get(1, TimeUnit.MINUTES);
-      out.addAll(r.getResultList());
-      offset = r.hasNextPageOffset() ? r.getNextPageOffset() : null;
-    } while (offset != null);
-    return out;
-  }
-
-  /** SHA-256 of a canonical form of the payload: keys sorted at every level, values typed. */
-  private static String hash(Map<String, Value> payload) {
-    StringBuilder s = new StringBuilder();
-    canonical(Value.newBuilder().setStructValue(structOf(payload)).build(), s);
-    return DocumentIds.sha256Hex(s.toString());
-  }
-
-  private static io.qdrant.client.grpc.JsonWithInt.Struct structOf(Map<String, Value> m) {
-    return io.qdrant.client.grpc.JsonWithInt.Struct.newBuilder().putAllFields(m).build();
-  }
-
-  private static void canonical(Value v, StringBuilder s) {
-    switch (v.getKindCase()) {
-      case STRUCT_VALUE -> {
-        s.append('{');
-        new TreeMap<>(v.getStructValue().getFieldsMap())
-            .forEach(
-                (k, x) -> {
-                  quote(k, s);
-                  s.append(':');
-                  canonical(x, s);
-                  s.append(',');
-                });
-        s.append('}');
-      }
-      case LIST_VALUE -> {
-        s.append('[');
-        for (Value x : v.getListValue().getValuesList()) {
-          canonical(x, s);
-          s.append(',');
-        }
-        s.append(']');
-      }
-      case STRING_VALUE -> quote(v.getStringValue(), s);
-      case INTEGER_VALUE -> s.append("i").append(v.getIntegerValue());
-      case DOUBLE_VALUE -> s.append("d").append(v.getDoubleValue());
-      case BOOL_VALUE -> s.append(v.getBoolValue());
-      default -> s.append("null");
-    }
-  }
-
-  private static void quote(String x, StringBuilder s) {
-    s.append('"').append(x.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // Checks
-
-  /** Equal point ids, payloads, vectors (cosine above 0.9999) and manifest entries. */
-  private static void assertSame(Snapshot expected, Snapshot actual, String where) {
-    List<String> diffs = new ArrayList<>();
-    for (String id : expected.points().keySet()) {
-      if (!actual.points().containsKey(id)) {
-        diffs.add("missing point " + expected.pointLabels().get(id) + " " + id);
-      } else if (!expected.points().get(id).equals(actual.points().get(id))) {
-        diffs.add("payload differs: " + expected.pointLabels().get(id) + " " + id);
-      } else {
-        double cos = cosine(expected.vectors().get(id), actual.vectors().get(id));
-        if (cos < 0.9999) {
-          diffs.add("vector differs (cosine " + cos + "): " + expected.pointLabels().get(id));
-        }
-      }
-    }
-    for (String id : actual.points().keySet()) {
-      if (!expected.points().containsKey(id)) {
-        diffs.add("extra point " + actual.pointLabels().get(id) + " " + id);
-      }
-    }
-    for (String id : expected.entries().keySet()) {
-      if (!actual.entries().containsKey(id)) {
-        diffs.add("missing manifest entry " + expected.entryLabels().get(id));
-      } else if (!expected.entries().get(id).equals(actual.entries().get(id))) {
-        diffs.add("manifest entry differs: " + expected.entryLabels().get(id));
-      }
-    }
-    for (String id : actual.entries().keySet()) {
-      if (!expected.entries().containsKey(id)) {
-        diffs.add("extra manifest entry " + actual.entryLabels().get(id));
-      }
-    }
-    if (!diffs.isEmpty()) {
-      fail(
-          where
-              + ": "
-              + diffs.size()
-              + " differences from the clean run, e.g.\n  "
-              + String.join("\n  ", diffs.subList(0, Math.min(25, diffs.size()))));
-    }
-  }
-
-  /**
-   * What {@code status} relies on: every point belongs to a document of the manifest, every entry's
-   * chunks are exactly the document's points, and no run is left running.
-   */
-  private static void assertInvariants(Snapshot s, String where) {
-    Map<String, Set<String>> byDocument = new HashMap<>();
-    for (Map.Entry<String, String> p : s.pointDocuments().entrySet()) {
-      assertTrue(
-          s.entries().containsKey(p.getValue()),
-          where + ": orphan point " + s.pointLabels().get(p.getKey()));
-      byDocument.computeIfAbsent(p.getValue(), d -> new HashSet<>()).add(p.getKey());
-    }
-    for (Map.Entry<String, List<String>> e : s.entryChunks().entrySet()) {
-      Set<String> expected = new HashSet<>();
-      List<String> hashes = e.getValue();
-      for (int i = 0; i < hashes.size(); i++) {
-        expected.add(DocumentIds.pointId(e.getKey(), i, hashes.get(i)));
-      }
-      assertEquals(
-          expected,
-          byDocument.getOrDefault(e.getKey(), Set.of()),
-          where + ": points of " + s.entryLabels().get(e.getKey()));
-    }
-    for (RunHistory.Run r : s.runs()) {
-      assertNotEquals(RunHistory.RUNNING, r.status(), where + ": run " + r.runId());
-    }
-  }
-
-  private static double cosine(float[] a, float[] b) {
-    double dot = 0;
-    double na = 0;
-    double nb = 0;
-    for (int i = 0; i < a.length; i++) {
-      dot += a[i] * b[i];
-      na += a[i] * a[i];
-      nb += b[i] * b[i];
-    }
-    return dot / Math.sqrt(na * nb);
-  }
+  // Where a kill landed
 
   /** Where a killed run was, and its id when it had recorded its start. */
   record Kill(String phase, String runId) {}
@@ -753,7 +489,7 @@ class CrashRecoveryTest {
    */
   private static Kill phaseAtKill(
       Path ws, Set<String> changed, Map<String, String> target, int runsBefore) throws Exception {
-    Snapshot s = snapshot(ws, false);
+    CollectionSnapshot s = CollectionSnapshot.of(ws, COLLECTION, false);
     List<RunHistory.Run> running =
         s.runs().stream().filter(r -> r.status().equals(RunHistory.RUNNING)).toList();
     if (running.isEmpty()) {
