@@ -75,6 +75,25 @@ final class PipelineReport {
             r.path("heap").asText(),
             r.path("runs").asInt()));
     s.append("Command: `").append(r.path("command").asText()).append("`\n\n");
+    List<String> kept = new ArrayList<>();
+    for (String scenario : PipelineBenchmarks.ALL) {
+      if (!PipelineBenchmarks.REMOTE.contains(scenario)
+          && r.path(scenario).has("kept_from_run_of")) {
+        JsonNode k = r.path(scenario);
+        String commit = k.path("kept_from_commit").asText("");
+        kept.add(
+            f(
+                "`%s` (run of %s UTC%s)",
+                scenario,
+                k.get("kept_from_run_of").asText().substring(0, 16).replace('T', ' '),
+                commit.isEmpty() ? "" : ", commit `" + commit + "`"));
+      }
+    }
+    if (!kept.isEmpty()) {
+      s.append("Not run this time, figures kept from an earlier run: ")
+          .append(String.join(", ", kept))
+          .append(".\n\n");
+    }
 
     s.append("| scenario | figure | median | min - max |\n|---|---|---|---|\n");
     JsonNode cold = r.path("cold").path("runs");

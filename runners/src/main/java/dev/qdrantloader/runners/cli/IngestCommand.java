@@ -147,11 +147,12 @@ final class IngestCommand implements Callable<Integer> {
             ? options.as(DataflowPipelineOptions.class).getTemplateLocation()
             : null;
     EmbeddingPlan embedding = Probe.embedding(config, out);
-    if (!choice.workersOnThisMachine() && embedding.persistentCache() != null) {
+    if (!choice.inThisJvm() && embedding.persistentCache() != null) {
       out.println(
           "note: the on-disk embedding cache is not used with "
               + choice.describe()
-              + " (its workers do not share this machine's disk)");
+              + " (one JVM at a time opens its file, and this runner's workers run in JVMs of"
+              + " their own)");
       embedding = embedding.withoutPersistentCache();
     }
     String collection = config.qdrant().collectionName();
