@@ -63,6 +63,40 @@ class RunnerSelectionTest {
   }
 
   @Test
+  void noWaitIsForDataflowOnly() throws Exception {
+    workspace("", "docs");
+    Run run = cli(ws, "ingest", "--runner", "spark", "--no-wait");
+    assertEquals(2, run.code(), run.err());
+    assertTrue(run.err().contains("--no-wait needs --runner dataflow"), run.err());
+    assertNothingWritten();
+  }
+
+  @Test
+  void aRunnersOwnValidationIsAUsageErrorBeforeAnythingIsTouched() throws Exception {
+    workspace("    url: http://127.0.0.1:1\n", "gs://bucket/docs");
+    Run run =
+        cli(
+            ws,
+            "ingest",
+            "--runner",
+            "dataflow",
+            "--pipeline-option=--project=Not A Project",
+            "--pipeline-option=--region=europe-west1",
+            "--pipeline-option=--tempLocation=gs://bucket/tmp",
+            "--pipeline-option=--gcpTempLocation=gs://bucket/tmp",
+            // no credentials or bucket checks: only the runner's own validation of the options
+            "--pipeline-option=--pathValidatorClass="
+                + "org.apache.beam.sdk.extensions.gcp.storage.NoopPathValidator",
+            "--pipeline-option=--credentialFactoryClass="
+                + "org.apache.beam.sdk.extensions.gcp.auth.NoopCredentialFactory",
+            "--pipeline-option=--filesToStage=" + ws.resolve("config.yaml"));
+    assertEquals(2, run.code(), run.err());
+    assertTrue(run.err().contains("--runner dataflow: "), run.err());
+    assertTrue(run.err().contains("Not A Project"), run.err());
+    assertNothingWritten();
+  }
+
+  @Test
   void aPipelineOptionMustBeNameEqualsValue() throws Exception {
     workspace("", "docs");
     Run run = cli(ws, "ingest", "--runner", "spark", "--pipeline-option", "numWorkers");
