@@ -207,7 +207,7 @@ final class IngestCommand implements Callable<Integer> {
               failuresPrefix(choice, runDir, runId, out));
       IngestionJob job = planned.job().withIncremental(force, sweep);
       if (template != null) {
-        return writeTemplate(options, planned.job().withIncremental(force, sweep), template, out);
+        return writeTemplate(choice, options, job, template, out);
       }
       if (!unfinished.isEmpty()) {
         int redo =
@@ -309,10 +309,13 @@ final class IngestCommand implements Callable<Integer> {
    * records nothing, and no document state changes.
    */
   private static int writeTemplate(
-      PipelineOptions options, IngestionJob job, String location, PrintWriter out) {
+      RunnerChoice choice,
+      PipelineOptions options,
+      IngestionJob job,
+      String location,
+      PrintWriter out) {
     Pipeline pipeline = Pipeline.create(options);
-    IngestionPipeline.buildPipeline(
-        pipeline, new RunnerChoice(RunnerChoice.Kind.DATAFLOW, null, List.of()).tune(job));
+    IngestionPipeline.buildPipeline(pipeline, choice.tune(job));
     pipeline.run(); // the result of template creation must not be used
     out.println(
         "Dataflow template written to "

@@ -120,7 +120,7 @@ public record RunnerChoice(Kind kind, String sparkMaster, List<String> pipelineA
         || m.startsWith("spark://localhost:");
   }
 
-  /** For the summary: "direct", "spark (local[2])", "dataflow (project p, region r)". */
+  /** For messages: "direct", "spark (local[2])", "dataflow". */
   public String describe() {
     return switch (kind) {
       case DIRECT -> "direct";

@@ -94,26 +94,21 @@ class CliEndToEndTest {
   }
 
   Map<String, String> pointsByIdToContent() throws Exception {
-    try (LocalQdrantServer server =
-            LocalQdrantServer.builder()
-                .port(0)
-                .dataDir(ws.resolve(".qdrant-loader/qdrant"))
-                .start();
-        QdrantClient client =
-            new QdrantClient(
-                QdrantGrpcClient.newBuilder(server.host(), server.port(), false).build())) {
-      List<RetrievedPoint> points =
-          client
-              .scrollAsync(
-                  ScrollPoints.newBuilder().setCollectionName("e2e").setLimit(10_000).build())
-              .get(1, TimeUnit.MINUTES)
-              .getResultList();
-      Map<String, String> out = new TreeMap<>();
-      for (RetrievedPoint p : points) {
-        out.put(p.getId().getUuid(), p.getPayloadMap().get("content").getStringValue());
-      }
-      return out;
-    }
+    return queryStore(
+        ws,
+        client -> {
+          List<RetrievedPoint> points =
+              client
+                  .scrollAsync(
+                      ScrollPoints.newBuilder().setCollectionName("e2e").setLimit(10_000).build())
+                  .get(1, TimeUnit.MINUTES)
+                  .getResultList();
+          Map<String, String> out = new TreeMap<>();
+          for (RetrievedPoint p : points) {
+            out.put(p.getId().getUuid(), p.getPayloadMap().get("content").getStringValue());
+          }
+          return out;
+        });
   }
 
   @Test
@@ -204,6 +199,16 @@ class CliEndToEndTest {
 
   /** Runs {@code action} with a client on the local store of workspace {@code ws}. */
   static void withStore(Path ws, StoreAction action) throws Exception {
+    queryStore(
+        ws,
+        client -> {
+          action.run(client);
+          return null;
+        });
+  }
+
+  /** What {@code query} returns, run with a client on the local store of workspace {@code ws}. */
+  static <T> T queryStore(Path ws, StoreQuery<T> query) throws Exception {
     try (LocalQdrantServer server =
             LocalQdrantServer.builder()
                 .port(0)
@@ -212,12 +217,16 @@ class CliEndToEndTest {
         QdrantClient client =
             new QdrantClient(
                 QdrantGrpcClient.newBuilder(server.host(), server.port(), false).build())) {
-      action.run(client);
+      return query.run(client);
     }
   }
 
   interface StoreAction {
     void run(QdrantClient client) throws Exception;
+  }
+
+  interface StoreQuery<T> {
+    T run(QdrantClient client) throws Exception;
   }
 
   @Test
@@ -334,19 +343,13 @@ class CliEndToEndTest {
 
   @Test
   void aCollectionWithTheWrongVectorSizeIsRefusedAndNothingIsWritten() throws Exception {
-    try (LocalQdrantServer server =
-            LocalQdrantServer.builder()
-                .port(0)
-                .dataDir(ws.resolve(".qdrant-loader/qdrant"))
-                .start();
-        QdrantClient client =
-            new QdrantClient(
-                QdrantGrpcClient.newBuilder(server.host(), server.port(), false).build())) {
-      client
-          .createCollectionAsync(
-              "e2e", VectorParams.newBuilder().setSize(768).setDistance(Distance.Cosine).build())
-          .get();
-    }
+    withStore(
+        client ->
+            client
+                .createCollectionAsync(
+                    "e2e",
+                    VectorParams.newBuilder().setSize(768).setDistance(Distance.Cosine).build())
+                .get());
     Run ingest = cli("ingest");
     assertEquals(2, ingest.code(), ingest.out());
     assertTrue(ingest.err().contains("has vectors of size 768"), ingest.err());

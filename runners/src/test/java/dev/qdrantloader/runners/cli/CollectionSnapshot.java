@@ -8,10 +8,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.qdrantloader.io.qdrant.QdrantCollections;
 import dev.qdrantloader.io.qdrant.QdrantManifest;
 import dev.qdrantloader.io.qdrant.RunHistory;
-import dev.qdrantloader.io.qdrant.local.LocalQdrantServer;
 import dev.qdrantloader.transforms.model.DocumentIds;
 import io.qdrant.client.QdrantClient;
-import io.qdrant.client.QdrantGrpcClient;
 import io.qdrant.client.WithPayloadSelectorFactory;
 import io.qdrant.client.WithVectorsSelectorFactory;
 import io.qdrant.client.grpc.Common.PointId;
@@ -55,79 +53,74 @@ record CollectionSnapshot(
   }
 
   static CollectionSnapshot of(Path ws, String collection, boolean withVectors) throws Exception {
-    try (LocalQdrantServer server =
-            LocalQdrantServer.builder()
-                .port(0)
-                .dataDir(ws.resolve(".qdrant-loader/qdrant"))
-                .start();
-        QdrantClient client =
-            new QdrantClient(
-                QdrantGrpcClient.newBuilder(server.host(), server.port(), false).build())) {
-      String prefix = "file://" + ws.toAbsolutePath().normalize();
-      Map<String, String> points = new TreeMap<>();
-      Map<String, float[]> vectors = new HashMap<>();
-      Map<String, String> pointDocuments = new HashMap<>();
-      Map<String, String> pointLabels = new HashMap<>();
-      Map<String, String> pointIngestedAt = new HashMap<>();
-      for (RetrievedPoint p : scroll(client, collection, withVectors)) {
-        String id = p.getId().getUuid();
-        Map<String, Value> payload = new TreeMap<>(p.getPayloadMap());
-        pointIngestedAt.put(id, payload.remove("ingested_at").getStringValue());
-        String url = payload.get("url").getStringValue();
-        if (url.startsWith(prefix)) {
-          payload.put(
-              "url",
-              Value.newBuilder().setStringValue(WS + url.substring(prefix.length())).build());
-        }
-        points.put(id, hash(payload));
-        List<Float> v = p.getVectors().getVector().getDense().getDataList();
-        float[] a = new float[v.size()];
-        for (int i = 0; i < a.length; i++) {
-          a[i] = v.get(i);
-        }
-        vectors.put(id, a);
-        pointDocuments.put(id, payload.get("document_id").getStringValue());
-        pointLabels.put(
-            id,
-            payload.get("path").getStringValue()
-                + "#"
-                + payload.get("chunk_index").getIntegerValue());
+    return CliEndToEndTest.queryStore(ws, client -> of(client, ws, collection, withVectors));
+  }
+
+  private static CollectionSnapshot of(
+      QdrantClient client, Path ws, String collection, boolean withVectors) throws Exception {
+    String prefix = "file://" + ws.toAbsolutePath().normalize();
+    Map<String, String> points = new TreeMap<>();
+    Map<String, float[]> vectors = new HashMap<>();
+    Map<String, String> pointDocuments = new HashMap<>();
+    Map<String, String> pointLabels = new HashMap<>();
+    Map<String, String> pointIngestedAt = new HashMap<>();
+    for (RetrievedPoint p : scroll(client, collection, withVectors)) {
+      String id = p.getId().getUuid();
+      Map<String, Value> payload = new TreeMap<>(p.getPayloadMap());
+      pointIngestedAt.put(id, payload.remove("ingested_at").getStringValue());
+      String url = payload.get("url").getStringValue();
+      if (url.startsWith(prefix)) {
+        payload.put(
+            "url", Value.newBuilder().setStringValue(WS + url.substring(prefix.length())).build());
       }
-      Map<String, String> entries = new TreeMap<>();
-      Map<String, List<String>> entryChunks = new HashMap<>();
-      Map<String, String> entryLabels = new HashMap<>();
-      Map<String, String> entryIngestedAt = new HashMap<>();
-      for (RetrievedPoint p : scroll(client, QdrantManifest.collectionFor(collection), false)) {
-        Map<String, Value> payload = new TreeMap<>(p.getPayloadMap());
-        if (!payload.get("kind").getStringValue().equals("document")) {
-          continue;
-        }
-        String id = p.getId().getUuid();
-        entryIngestedAt.put(id, payload.remove("ingested_at").getStringValue());
-        entries.put(id, hash(payload));
-        entryChunks.put(
-            id,
-            payload.get("chunk_hashes").getListValue().getValuesList().stream()
-                .map(Value::getStringValue)
-                .collect(Collectors.toList()));
-        entryLabels.put(id, payload.get("path").getStringValue());
+      points.put(id, hash(payload));
+      List<Float> v = p.getVectors().getVector().getDense().getDataList();
+      float[] a = new float[v.size()];
+      for (int i = 0; i < a.length; i++) {
+        a[i] = v.get(i);
       }
-      List<RunHistory.Run> runs =
-          QdrantCollections.exists(client, QdrantManifest.collectionFor(collection))
-              ? RunHistory.all(client, collection)
-              : List.of();
-      return new CollectionSnapshot(
-          points,
-          vectors,
-          pointDocuments,
-          pointLabels,
-          entries,
-          entryChunks,
-          entryLabels,
-          runs,
-          pointIngestedAt,
-          entryIngestedAt);
+      vectors.put(id, a);
+      pointDocuments.put(id, payload.get("document_id").getStringValue());
+      pointLabels.put(
+          id,
+          payload.get("path").getStringValue()
+              + "#"
+              + payload.get("chunk_index").getIntegerValue());
     }
+    Map<String, String> entries = new TreeMap<>();
+    Map<String, List<String>> entryChunks = new HashMap<>();
+    Map<String, String> entryLabels = new HashMap<>();
+    Map<String, String> entryIngestedAt = new HashMap<>();
+    for (RetrievedPoint p : scroll(client, QdrantManifest.collectionFor(collection), false)) {
+      Map<String, Value> payload = new TreeMap<>(p.getPayloadMap());
+      if (!payload.get("kind").getStringValue().equals("document")) {
+        continue;
+      }
+      String id = p.getId().getUuid();
+      entryIngestedAt.put(id, payload.remove("ingested_at").getStringValue());
+      entries.put(id, hash(payload));
+      entryChunks.put(
+          id,
+          payload.get("chunk_hashes").getListValue().getValuesList().stream()
+              .map(Value::getStringValue)
+              .collect(Collectors.toList()));
+      entryLabels.put(id, payload.get("path").getStringValue());
+    }
+    List<RunHistory.Run> runs =
+        QdrantCollections.exists(client, QdrantManifest.collectionFor(collection))
+            ? RunHistory.all(client, collection)
+            : List.of();
+    return new CollectionSnapshot(
+        points,
+        vectors,
+        pointDocuments,
+        pointLabels,
+        entries,
+        entryChunks,
+        entryLabels,
+        runs,
+        pointIngestedAt,
+        entryIngestedAt);
   }
 
   private static List<RetrievedPoint> scroll(

@@ -11,11 +11,9 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -81,7 +79,7 @@ class CrashRecoveryTest {
     CollectionSnapshot expectB = CollectionSnapshot.of(refB, COLLECTION);
     CollectionSnapshot.assertInvariants(expectB, "reference B");
     assertNotEquals(expectA.points().keySet(), expectB.points().keySet());
-    sync(refA, stateB);
+    EquivalenceWorkspace.sync(refA, stateB);
     Timed toB = ingestInChild(refA, "ref-a-to-b");
     assertEquals(0, toB.exit(), toB.output());
     CollectionSnapshot.assertSame(
@@ -108,7 +106,7 @@ class CrashRecoveryTest {
       boolean cold = current.isEmpty();
       Map<String, String> target = current == stateA ? stateB : stateA;
       CollectionSnapshot expected = target == stateA ? expectA : expectB;
-      sync(ws, target);
+      EquivalenceWorkspace.sync(ws, target);
       // The work this run has: documents to commit and their points to write.
       Set<String> changed = changedDocuments(current, target);
       long points = expected.pointDocuments().values().stream().filter(changed::contains).count();
@@ -144,7 +142,7 @@ class CrashRecoveryTest {
         assertEquals(0, ended.exit(), where + "\n" + childOutput(log));
       }
 
-      sync(ws, next);
+      EquivalenceWorkspace.sync(ws, next);
       long rerun = System.nanoTime();
       Cli again = cli(ws, "ingest");
       assertEquals(0, again.code(), where + ": the re-run failed\n" + again.out() + again.err());
@@ -356,35 +354,8 @@ class CrashRecoveryTest {
             + "      localfile:\n"
             + "        notes:\n"
             + "          base_url: docs\n");
-    sync(ws, files);
+    EquivalenceWorkspace.sync(ws, files);
     return ws;
-  }
-
-  /**
-   * Makes {@code <ws>/docs} hold exactly {@code files}. A file's modification time is a function of
-   * its path and content, as it lands in payloads and manifest entries: equal states in two
-   * workspaces then have equal collections.
-   */
-  private static void sync(Path ws, Map<String, String> files) throws IOException {
-    Path docs = ws.resolve("docs");
-    try (Stream<Path> walk = Files.walk(docs)) {
-      for (Path p : walk.filter(Files::isRegularFile).collect(Collectors.toList())) {
-        if (!files.containsKey(docs.relativize(p).toString())) {
-          Files.delete(p);
-        }
-      }
-    }
-    for (Map.Entry<String, String> f : files.entrySet()) {
-      Path p = docs.resolve(f.getKey());
-      if (Files.exists(p) && Files.readString(p).equals(f.getValue())) {
-        continue;
-      }
-      Files.createDirectories(p.getParent());
-      Files.writeString(p, f.getValue(), StandardCharsets.UTF_8);
-      long seconds =
-          1_700_000_000L + Math.floorMod((f.getKey() + f.getValue()).hashCode(), 1 << 24);
-      Files.setLastModifiedTime(p, FileTime.fromMillis(seconds * 1000));
-    }
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -39,7 +39,12 @@ class RunnerSelectionTest {
     write(ws, "docs/a.md", "# a\n\nSome text.\n");
   }
 
-  private void assertNothingWritten() {
+  /** Exit 2, every message in the error output, and nothing written. */
+  private void assertRefused(Run run, String... messages) {
+    assertEquals(2, run.code(), run.err());
+    for (String m : messages) {
+      assertTrue(run.err().contains(m), run.err());
+    }
     assertFalse(Files.exists(ws.resolve(".qdrant-loader")), "nothing may be written");
   }
 
@@ -47,28 +52,21 @@ class RunnerSelectionTest {
   void anUnknownRunnerIsAUsageErrorNamingTheChoices() throws Exception {
     workspace("", "docs");
     Run run = cli(ws, "ingest", "--runner", "flink");
-    assertEquals(2, run.code(), run.err());
-    assertTrue(
-        run.err().contains("unknown runner `flink`: use direct, spark or dataflow"), run.err());
-    assertNothingWritten();
+    assertRefused(run, "unknown runner `flink`: use direct, spark or dataflow");
   }
 
   @Test
   void aSparkMasterWithoutTheSparkRunnerIsRefused() throws Exception {
     workspace("", "docs");
     Run run = cli(ws, "ingest", "--spark-master", "local[2]");
-    assertEquals(2, run.code(), run.err());
-    assertTrue(run.err().contains("--spark-master needs --runner spark"), run.err());
-    assertNothingWritten();
+    assertRefused(run, "--spark-master needs --runner spark");
   }
 
   @Test
   void noWaitIsForDataflowOnly() throws Exception {
     workspace("", "docs");
     Run run = cli(ws, "ingest", "--runner", "spark", "--no-wait");
-    assertEquals(2, run.code(), run.err());
-    assertTrue(run.err().contains("--no-wait needs --runner dataflow"), run.err());
-    assertNothingWritten();
+    assertRefused(run, "--no-wait needs --runner dataflow");
   }
 
   @Test
@@ -90,19 +88,14 @@ class RunnerSelectionTest {
             "--pipeline-option=--credentialFactoryClass="
                 + "org.apache.beam.sdk.extensions.gcp.auth.NoopCredentialFactory",
             "--pipeline-option=--filesToStage=" + ws.resolve("config.yaml"));
-    assertEquals(2, run.code(), run.err());
-    assertTrue(run.err().contains("--runner dataflow: "), run.err());
-    assertTrue(run.err().contains("Not A Project"), run.err());
-    assertNothingWritten();
+    assertRefused(run, "--runner dataflow: ", "Not A Project");
   }
 
   @Test
   void aPipelineOptionMustBeNameEqualsValue() throws Exception {
     workspace("", "docs");
     Run run = cli(ws, "ingest", "--runner", "spark", "--pipeline-option", "numWorkers");
-    assertEquals(2, run.code(), run.err());
-    assertTrue(run.err().contains("`numWorkers` must have the form --name=value"), run.err());
-    assertNothingWritten();
+    assertRefused(run, "`numWorkers` must have the form --name=value");
   }
 
   @Test
@@ -118,22 +111,17 @@ class RunnerSelectionTest {
             "--pipeline-option",
             "region=europe-west1",
             "--pipeline-option=--tempLocation=gs://bucket/tmp");
-    assertEquals(2, run.code(), run.err());
-    assertTrue(run.err().contains("cannot reach the embedded Qdrant of local mode"), run.err());
-    assertTrue(run.err().contains("global.qdrant.url"), run.err());
-    assertNothingWritten();
+    assertRefused(run, "cannot reach the embedded Qdrant of local mode", "global.qdrant.url");
   }
 
   @Test
   void dataflowRefusesFilesOnThisMachineNamingTheKey() throws Exception {
     workspace("    url: http://127.0.0.1:1\n", "docs");
     Run run = cli(ws, "ingest", "--runner", "dataflow");
-    assertEquals(2, run.code(), run.err());
-    assertTrue(
-        run.err().contains("projects.handbook.sources.localfile.notes.base_url is a path on this"),
-        run.err());
-    assertTrue(run.err().contains("use a gs:// location"), run.err());
-    assertNothingWritten();
+    assertRefused(
+        run,
+        "projects.handbook.sources.localfile.notes.base_url is a path on this",
+        "use a gs:// location");
   }
 
   @Test
