@@ -258,7 +258,7 @@ public final class PipelineBenchmarks {
 
   /**
    * One {@code qdrant-loader ingest} of workspace {@code ws} in a fresh JVM, measured from outside,
-   * with the figures and counters of its summary.json; with {@code profile}, under JFR.
+   * with the figures and counters of its run report; with {@code profile}, under JFR.
    */
   ObjectNode ingest(String name, Path ws, boolean profile) throws Exception {
     return ingest(name, ws, profile, false);
@@ -301,10 +301,11 @@ public final class PipelineBenchmarks {
     ObjectNode r = json.createObjectNode();
     putMeasured(r, m);
     r.put("ingest_seconds", summary.get("seconds").asDouble());
-    r.put("documents", summary.get("documents_read").asLong());
-    r.put("chunks", summary.get("chunks").asLong());
-    r.put("points", summary.get("points_written").asLong());
-    r.put("failed_documents", summary.get("failed_documents").asLong());
+    JsonNode totals = summary.get("totals");
+    r.put("documents", totals.get("documents_read").asLong());
+    r.put("chunks", totals.get("chunks").asLong());
+    r.put("points", totals.get("points_written").asLong());
+    r.put("failed_documents", totals.get("failed_documents").asLong());
     r.set("counters", summary.get("counters"));
     r.set("distributions", summary.get("distributions"));
     if (profile) {
@@ -573,10 +574,9 @@ public final class PipelineBenchmarks {
   private static Path latestSummary(Path ws) throws IOException {
     Path runsDir = ws.resolve(".qdrant-loader/runs");
     try (Stream<Path> s = Files.list(runsDir)) {
-      return s.map(d -> d.resolve("summary.json"))
-          .filter(Files::exists)
+      return s.filter(p -> p.getFileName().toString().endsWith(".json"))
           .max(Comparator.naturalOrder())
-          .orElseThrow(() -> new IOException("no summary.json under " + runsDir));
+          .orElseThrow(() -> new IOException("no run report (<run-id>.json) under " + runsDir));
     }
   }
 

@@ -118,7 +118,7 @@ final class PipelineReport {
               first.get("documents").asLong(), first.get("chunks").asLong()),
           coldWall,
           "%.1f s");
-      row(s, "cold", "ingest time inside the JVM (summary.json)", coldIngest, "%.1f s");
+      row(s, "cold", "ingest time inside the JVM (run report)", coldIngest, "%.1f s");
       row(s, "cold", "documents/s (wall)", docs, "%.1f");
       row(s, "cold", "chunks/s (wall)", coldChunksPerSecond, "%.1f");
       row(s, "cold", "peak RSS", coldRss, "%,.0f MiB");
@@ -139,7 +139,7 @@ final class PipelineReport {
       row(
           s,
           "spark",
-          "ingest time inside the JVM (summary.json)",
+          "ingest time inside the JVM (run report)",
           Figure.of(spark, x -> x.get("ingest_seconds").asDouble()),
           "%.1f s");
       row(

@@ -89,7 +89,7 @@ final class RemoteReport {
       row(
           s,
           "remote",
-          "ours: ingest time inside the JVM (summary.json)",
+          "ours: ingest time inside the JVM (run report)",
           Figure.of(ours, x -> x.get("ingest_seconds").asDouble()),
           "%.1f s");
       providerRows(s, "ours", ours);

@@ -69,7 +69,7 @@ final class RerunReport {
       row(
           s,
           "rerun",
-          "unchanged: ingest time inside the JVM (summary.json)",
+          "unchanged: ingest time inside the JVM (run report)",
           unchangedIngest,
           "%.1f s");
       row(s, "rerun", "unchanged: CPU core-seconds, start to exit", cpu(unchanged), "%.1f");
@@ -90,7 +90,7 @@ final class RerunReport {
       row(
           s,
           "rerun",
-          "1% changed: ingest time inside the JVM (summary.json)",
+          "1% changed: ingest time inside the JVM (run report)",
           Figure.of(changed, x -> x.get("ingest_seconds").asDouble()),
           "%.1f s");
       row(s, "rerun", "1% changed: CPU core-seconds, start to exit", cpu(changed), "%.1f");

@@ -26,9 +26,12 @@ import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.io.TextIO;
+import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.transforms.Wait;
 import org.apache.beam.sdk.transforms.WithKeys;
@@ -154,6 +157,8 @@ public final class IngestionPipeline {
         .and(embedded.failures())
         .and(written.failures())
         .apply("AllFailures", Flatten.pCollections())
+        .apply("CountFailures", ParDo.of(new CountFailures()))
+        .setCoder(ModelCoders.failures())
         .apply(
             "FailureAsJson",
             MapElements.into(TypeDescriptors.strings()).via(IngestionPipeline::json))
@@ -206,6 +211,21 @@ public final class IngestionPipeline {
   }
 
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /**
+   * Counts failures by stage and kind of reason as Beam counters of namespace {@value
+   * #FAILURES_NAMESPACE}, named "stage:kind" ({@link Failure#reasonKind()}), and passes them on.
+   */
+  static final class CountFailures extends DoFn<Failure, Failure> {
+    @ProcessElement
+    public void process(@Element Failure f, OutputReceiver<Failure> out) {
+      Metrics.counter(FAILURES_NAMESPACE, f.stage() + ":" + f.reasonKind()).inc();
+      out.output(f);
+    }
+  }
+
+  /** The namespace of the failure counters. */
+  public static final String FAILURES_NAMESPACE = "failures";
 
   /** One failure as the JSON line the pipeline writes. */
   public static String json(Failure f) {

@@ -1,16 +1,11 @@
 package dev.qdrantloader.runners.cli;
 
 import dev.qdrantloader.pipelines.IngestionJob;
+import dev.qdrantloader.runners.report.MetricsSnapshot;
 import dev.qdrantloader.transforms.embed.EmbedChunks;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.TreeMap;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
-import org.apache.beam.sdk.metrics.DistributionResult;
-import org.apache.beam.sdk.metrics.MetricResult;
-import org.apache.beam.sdk.metrics.MetricsFilter;
 
 /**
  * A DirectRunner pipeline tuned for real runs, and the run's metrics afterwards. Public for the
@@ -49,15 +44,7 @@ public final class DirectRun {
 
   /** Counters by "SimpleOwnerName.counter", summed over steps. */
   public static Map<String, Long> counters(PipelineResult result) {
-    Map<String, Long> out = new HashMap<>();
-    for (MetricResult<Long> c :
-        result.metrics().queryMetrics(MetricsFilter.builder().build()).getCounters()) {
-      String namespace = c.getName().getNamespace();
-      String owner = namespace.substring(namespace.lastIndexOf('.') + 1);
-      long value = attempted(c);
-      out.merge(owner + "." + c.getName().getName(), value, Long::sum);
-    }
-    return out;
+    return MetricsSnapshot.of(result, false).counters();
   }
 
   /**
@@ -65,45 +52,6 @@ public final class DirectRun {
    * run reports write).
    */
   public static Map<String, Map<String, Long>> distributions(PipelineResult result) {
-    Map<String, DistributionResult> merged = new TreeMap<>();
-    for (MetricResult<DistributionResult> d :
-        result.metrics().queryMetrics(MetricsFilter.builder().build()).getDistributions()) {
-      String namespace = d.getName().getNamespace();
-      String owner = namespace.substring(namespace.lastIndexOf('.') + 1);
-      DistributionResult value;
-      try {
-        value = d.getCommitted();
-      } catch (UnsupportedOperationException e) {
-        value = d.getAttempted();
-      }
-      merged.merge(
-          owner + "." + d.getName().getName(),
-          value,
-          (a, b) ->
-              DistributionResult.create(
-                  a.getSum() + b.getSum(),
-                  a.getCount() + b.getCount(),
-                  Math.min(a.getMin(), b.getMin()),
-                  Math.max(a.getMax(), b.getMax())));
-    }
-    Map<String, Map<String, Long>> out = new TreeMap<>();
-    merged.forEach(
-        (name, d) -> {
-          Map<String, Long> figures = new LinkedHashMap<>();
-          figures.put("sum", d.getSum());
-          figures.put("count", d.getCount());
-          figures.put("min", d.getMin());
-          figures.put("max", d.getMax());
-          out.put(name, figures);
-        });
-    return out;
-  }
-
-  private static long attempted(MetricResult<Long> c) {
-    try {
-      return c.getCommitted();
-    } catch (UnsupportedOperationException e) {
-      return c.getAttempted();
-    }
+    return MetricsSnapshot.of(result, false).distributionFigures();
   }
 }

@@ -1,6 +1,5 @@
 package dev.qdrantloader.runners.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.qdrantloader.io.qdrant.QdrantCollections;
 import dev.qdrantloader.io.qdrant.QdrantManifest;
 import dev.qdrantloader.io.qdrant.RunHistory;
@@ -10,6 +9,11 @@ import dev.qdrantloader.pipelines.IngestionJobs;
 import dev.qdrantloader.pipelines.IngestionPipeline;
 import dev.qdrantloader.pipelines.UpToDate;
 import dev.qdrantloader.pipelines.config.IngestionConfig;
+import dev.qdrantloader.runners.observe.MetricsEndpoint;
+import dev.qdrantloader.runners.observe.RunMonitor;
+import dev.qdrantloader.runners.report.MetricsSnapshot;
+import dev.qdrantloader.runners.report.RunReport;
+import dev.qdrantloader.runners.report.Stages;
 import dev.qdrantloader.transforms.model.Failure;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -23,15 +27,17 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.apache.beam.runners.dataflow.DataflowPipelineJob;
 import org.apache.beam.runners.dataflow.options.DataflowPipelineOptions;
+import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.PipelineRunner;
@@ -116,6 +122,52 @@ final class IngestCommand implements Callable<Integer> {
               + " ingest treats it as interrupted and checks up after it.")
   boolean noWait;
 
+  @Option(
+      names = "--metrics-port",
+      paramLabel = "PORT",
+      description =
+          "Serve the run's metrics at http://<--metrics-host>:PORT/metrics in the Prometheus text"
+              + " format while it runs (per-stage counters and timings, JVM CPU, heap and GC;"
+              + " 0 picks a free port). DirectRunner only: Spark and Dataflow show the same"
+              + " metrics in their own UI.")
+  Integer metricsPort;
+
+  @Option(
+      names = "--metrics-host",
+      paramLabel = "ADDRESS",
+      defaultValue = "127.0.0.1",
+      description =
+          "Address the metrics endpoint listens on (default ${DEFAULT-VALUE}; 0.0.0.0 for every"
+              + " interface).")
+  String metricsHost;
+
+  @Option(
+      names = "--metrics-linger",
+      paramLabel = "SECONDS",
+      defaultValue = "0",
+      description =
+          "With --metrics-port: keep serving the final figures this many seconds after the run"
+              + " (qdrant_loader_run_finished is 1 then), so a scrape interval longer than the"
+              + " run's tail still sees them (default ${DEFAULT-VALUE}).")
+  double metricsLinger;
+
+  @Option(
+      names = "--progress",
+      paramLabel = "MODE",
+      defaultValue = "auto",
+      description =
+          "Progress while the pipeline runs: line (one line redrawn in place), log (a plain line"
+              + " every --progress-every), off, or auto (line on a terminal, else log)."
+              + " DirectRunner only.")
+  String progress;
+
+  @Option(
+      names = "--progress-every",
+      paramLabel = "SECONDS",
+      defaultValue = "10",
+      description = "Seconds between progress lines in log mode (default ${DEFAULT-VALUE}).")
+  double progressEvery;
+
   /** The runner chosen on the command line. */
   RunnerChoice runnerChoice() {
     try {
@@ -142,6 +194,29 @@ final class IngestCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new CliException("--runner " + choice.kind().cliName() + ": " + e.getMessage());
     }
+    RunMonitor.Progress progressMode = progressMode(choice);
+    boolean live = choice.kind() == RunnerChoice.Kind.DIRECT;
+    if (live) {
+      // The pipeline runs in the background so its metrics can be read while it runs.
+      options.as(DirectOptions.class).setBlockOnRun(false);
+    } else if (metricsPort != null) {
+      throw new CliException(
+          "--metrics-port needs --runner direct: on "
+              + choice.kind().cliName()
+              + " the same Beam metrics appear in the runner's own UI (the Spark UI's stages, the"
+              + " Dataflow console's job metrics)");
+    }
+    AtomicReference<PipelineResult> running = new AtomicReference<>();
+    AtomicReference<MetricsSnapshot> finalMetrics = new AtomicReference<>();
+    Supplier<MetricsSnapshot> liveMetrics =
+        () -> {
+          MetricsSnapshot done = finalMetrics.get();
+          if (done != null) {
+            return done;
+          }
+          PipelineResult r = running.get();
+          return r == null ? MetricsSnapshot.EMPTY : MetricsSnapshot.of(r, true);
+        };
     String template =
         choice.kind() == RunnerChoice.Kind.DATAFLOW
             ? options.as(DataflowPipelineOptions.class).getTemplateLocation()
@@ -165,7 +240,10 @@ final class IngestCommand implements Callable<Integer> {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create " + runDir, e);
     }
-    try (QdrantTarget target = QdrantTarget.open(config)) {
+    try (QdrantTarget target = QdrantTarget.open(config);
+        MetricsEndpoint endpoint =
+            metricsEndpoint(
+                liveMetrics, () -> finalMetrics.get() != null, runId, choice, t0, out)) {
       boolean sweep = force;
       boolean created =
           QdrantCollections.ensure(
@@ -223,11 +301,12 @@ final class IngestCommand implements Callable<Integer> {
       }
       RunHistory.started(target.client(), collection, runId, started.toString(), scope);
       List<Failure> failures = new ArrayList<>(planned.unavailableSources());
-      Map<String, Long> counters = new HashMap<>();
-      Map<String, Map<String, Long>> distributions = new TreeMap<>();
+      MetricsSnapshot metrics = MetricsSnapshot.EMPTY;
+      RunReport.Timeline timeline = new RunReport.Timeline(0, List.of());
+      RunMonitor monitor = null;
       Optional<Map<String, Long>> upToDate = UpToDate.check(job, target.client());
       if (upToDate.isPresent()) {
-        counters = upToDate.get();
+        metrics = new MetricsSnapshot(upToDate.get(), Map.of());
       } else if (!job.sources().isEmpty()) {
         if (choice.kind() != RunnerChoice.Kind.DIRECT) {
           out.println("Running the pipeline on " + choice.describe());
@@ -236,8 +315,19 @@ final class IngestCommand implements Callable<Integer> {
         Pipeline pipeline = Pipeline.create(options);
         IngestionPipeline.buildPipeline(pipeline, choice.tune(job));
         PipelineResult result;
+        if (live) {
+          monitor =
+              new RunMonitor(
+                      liveMetrics,
+                      SAMPLE_MILLIS,
+                      progressMode,
+                      Math.round(progressEvery * 1000),
+                      spec.commandLine().getErr())
+                  .start();
+        }
         try {
           result = pipeline.run();
+          running.set(result);
           if (noWait) {
             out.println(
                 "Submitted "
@@ -251,6 +341,9 @@ final class IngestCommand implements Callable<Integer> {
             throw new IllegalStateException(jobId(result) + " ended " + state);
           }
         } catch (RuntimeException e) {
+          if (monitor != null) {
+            monitor.finish(liveMetrics.get());
+          }
           Throwable cause = e.getCause() != null ? e.getCause() : e;
           RunHistory.ended(
               target.client(),
@@ -273,15 +366,20 @@ final class IngestCommand implements Callable<Integer> {
                       + " completed it; run ingest again)");
           return QdrantLoaderCli.FAILED_DOCUMENTS;
         }
-        counters = DirectRun.counters(result);
-        distributions = DirectRun.distributions(result);
+        metrics = MetricsSnapshot.of(result, false);
+        if (monitor != null) {
+          monitor.finish(metrics);
+          timeline = monitor.timeline();
+        }
         FileSystems.setDefaultPipelineOptions(pipeline.getOptions());
         failures.addAll(readFailures(job.failuresPrefix() + ".jsonl"));
       }
       double seconds = (System.nanoTime() - t0) / 1e9;
       RunSummary summary =
-          new RunSummary(counters, failures, seconds, collection, target.description(), force);
-      summary.print(out);
+          new RunSummary(
+              metrics.counters(), failures, seconds, collection, target.description(), force);
+      List<RunReport.StageFigures> stages = Stages.figures(metrics, seconds);
+      summary.print(out, stages);
       RunHistory.ended(
           target.client(),
           collection,
@@ -298,8 +396,33 @@ final class IngestCommand implements Callable<Integer> {
       if (everySource && !unfinished.isEmpty()) {
         RunHistory.markCleanedUp(target.client(), collection, unfinished, Instant.now().toString());
       }
-      writeSummaryJson(
-          runDir.resolve("summary.json"), runId, summary, counters, distributions, failures);
+      RunReport report =
+          RunReports.of(
+              runId,
+              started,
+              Instant.now(),
+              summary,
+              scope,
+              choice.describe(),
+              config,
+              stages,
+              metrics,
+              timeline,
+              monitor);
+      Path reportFile = runDir.resolveSibling(runId + ".json");
+      report.write(reportFile);
+      out.println("Run report: " + reportFile);
+      finalMetrics.set(metrics);
+      if (endpoint != null && metricsLinger > 0) {
+        out.printf(
+            Locale.ROOT,
+            "Metrics stay at http://%s:%d/metrics for %.0f s%n",
+            metricsHost,
+            endpoint.port(),
+            metricsLinger);
+        out.flush();
+        linger();
+      }
       return failures.isEmpty() ? QdrantLoaderCli.OK : QdrantLoaderCli.FAILED_DOCUMENTS;
     }
   }
@@ -324,6 +447,91 @@ final class IngestCommand implements Callable<Integer> {
     return QdrantLoaderCli.OK;
   }
 
+  /** Sampling interval of the run monitor. */
+  static final long SAMPLE_MILLIS = 1000;
+
+  private RunMonitor.Progress progressMode(RunnerChoice choice) {
+    RunMonitor.Progress mode =
+        switch (progress) {
+          case "auto" ->
+              System.console() != null ? RunMonitor.Progress.LINE : RunMonitor.Progress.LOG;
+          case "line" -> RunMonitor.Progress.LINE;
+          case "log" -> RunMonitor.Progress.LOG;
+          case "off" -> RunMonitor.Progress.OFF;
+          default ->
+              throw new CliException(
+                  "--progress " + progress + ": expected auto, line, log or off");
+        };
+    if (!(progressEvery > 0)) {
+      throw new CliException("--progress-every " + progressEvery + ": expected seconds above 0");
+    }
+    if (choice.kind() != RunnerChoice.Kind.DIRECT
+        && !"auto".equals(progress)
+        && mode != RunMonitor.Progress.OFF) {
+      throw new CliException(
+          "--progress "
+              + progress
+              + " needs --runner direct: follow a "
+              + choice.kind().cliName()
+              + " run in the runner's own UI");
+    }
+    return mode;
+  }
+
+  /** The Prometheus endpoint of --metrics-port, or null; a port that cannot be bound is exit 2. */
+  private MetricsEndpoint metricsEndpoint(
+      Supplier<MetricsSnapshot> live,
+      BooleanSupplier finished,
+      String runId,
+      RunnerChoice choice,
+      long t0,
+      PrintWriter out) {
+    if (metricsPort == null) {
+      if (metricsLinger != 0) {
+        throw new CliException("--metrics-linger needs --metrics-port");
+      }
+      return null;
+    }
+    if (!(metricsLinger >= 0)) {
+      throw new CliException("--metrics-linger " + metricsLinger + ": expected seconds >= 0");
+    }
+    if (metricsPort < 0 || metricsPort > 65535) {
+      throw new CliException("--metrics-port " + metricsPort + ": expected 0..65535");
+    }
+    try {
+      MetricsEndpoint endpoint =
+          MetricsEndpoint.start(
+              metricsHost, metricsPort, live, finished, runId, choice.describe(), t0);
+      out.println(
+          "Metrics at http://"
+              + metricsHost
+              + ":"
+              + endpoint.port()
+              + "/metrics while the run lasts");
+      out.flush();
+      return endpoint;
+    } catch (IOException | RuntimeException e) {
+      throw new CliException(
+          "--metrics-port "
+              + metricsPort
+              + ": cannot listen on "
+              + metricsHost
+              + ":"
+              + metricsPort
+              + " ("
+              + e.getMessage()
+              + ")");
+    }
+  }
+
+  private void linger() {
+    try {
+      Thread.sleep(Math.round(metricsLinger * 1000));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   private static String jobId(PipelineResult result) {
     return result instanceof DataflowPipelineJob job
         ? "Dataflow job " + job.getJobId() + " (project " + job.getProjectId() + ")"
@@ -346,40 +554,6 @@ final class IngestCommand implements Callable<Integer> {
       parts.add("--force");
     }
     return parts.isEmpty() ? "all sources" : String.join(" ", parts);
-  }
-
-  /**
-   * The run's figures for scripts and benchmarks: the summary's totals, every Beam counter and
-   * distribution by "Stage.name", and the failures.
-   */
-  private static void writeSummaryJson(
-      Path file,
-      String runId,
-      RunSummary summary,
-      Map<String, Long> counters,
-      Map<String, Map<String, Long>> distributions,
-      List<Failure> failures) {
-    Map<String, Object> json = new LinkedHashMap<>();
-    json.put("run_id", runId);
-    json.put("seconds", summary.seconds());
-    json.put("documents_read", summary.documentsRead());
-    json.put("chunks", summary.chunks());
-    json.put("points_written", summary.pointsWritten());
-    json.put("points_removed", summary.removed());
-    json.put("failed_documents", summary.failedDocuments());
-    json.put("outcomes", summary.outcomes());
-    json.put("counters", new TreeMap<>(counters));
-    json.put("distributions", distributions);
-    List<String> failureLines = new ArrayList<>();
-    for (Failure f : failures) {
-      failureLines.add(IngestionPipeline.json(f));
-    }
-    json.put("failures", failureLines);
-    try {
-      new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(file.toFile(), json);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + file, e);
-    }
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.qdrantloader.runners.cli;
 
 import dev.qdrantloader.pipelines.UpToDate;
+import dev.qdrantloader.runners.report.RunReport;
 import dev.qdrantloader.transforms.model.Failure;
 import java.io.PrintWriter;
 import java.util.List;
@@ -96,6 +97,14 @@ final class RunSummary {
   }
 
   void print(PrintWriter out) {
+    print(out, List.of());
+  }
+
+  /**
+   * Prints the summary and, when given, a table of per-stage figures: items finished, busy time
+   * (summed over threads) and its share, throughput over the wall time, mean and longest operation.
+   */
+  void print(PrintWriter out, List<RunReport.StageFigures> stages) {
     long listed = get("ReadDocuments.documents_listed");
     long converted = get("ConvertDocuments.documents_converted");
     long failedDocs = failedDocuments();
@@ -173,6 +182,33 @@ final class RunSummary {
         "  speed      %.1f documents/s, %.1f chunks/s%n",
         seconds > 0 ? converted / seconds : 0,
         seconds > 0 ? chunks() / seconds : 0);
+    if (!stages.isEmpty()) {
+      out.printf(
+          Locale.ROOT,
+          "  %-9s %9s %-9s %8s %6s %9s %9s %9s%n",
+          "stage",
+          "items",
+          "",
+          "busy s",
+          "share",
+          "items/s",
+          "mean ms",
+          "max ms");
+      for (RunReport.StageFigures s : stages) {
+        boolean timed = s.operations() > 0;
+        out.printf(
+            Locale.ROOT,
+            "  %-9s %,9d %-9s %8s %6s %9.1f %9s %9s%n",
+            s.stage(),
+            s.items(),
+            s.unit(),
+            timed ? String.format(Locale.ROOT, "%.1f", s.busySeconds()) : "-",
+            timed ? String.format(Locale.ROOT, "%.0f%%", s.shareOfBusy() * 100) : "-",
+            s.perSecond(),
+            timed ? String.format(Locale.ROOT, "%.2f", s.meanMillis()) : "-",
+            timed ? String.format(Locale.ROOT, "%.1f", s.maxMillis()) : "-");
+      }
+    }
     if (!failures.isEmpty()) {
       out.printf(Locale.ROOT, "Failures (%d):%n", failures.size());
       for (Failure f : failures) {

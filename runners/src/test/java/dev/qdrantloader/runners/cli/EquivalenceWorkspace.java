@@ -135,32 +135,30 @@ final class EquivalenceWorkspace {
   }
 
   /**
-   * The figures of the workspace's latest run (its {@code summary.json}) that must not depend on
-   * the runner: documents read, chunks, points written and removed, failures and every outcome.
+   * The figures of the workspace's latest run (its report) that must not depend on the runner:
+   * documents read, chunks, points written and removed, failures and every outcome.
    */
   static Map<String, Object> lastSummary(Path ws) throws IOException {
-    JsonNode json = new ObjectMapper().readTree(lastRun(ws).resolve("summary.json").toFile());
+    JsonNode json = new ObjectMapper().readTree(lastRun(ws).toFile());
     Map<String, Object> out = new LinkedHashMap<>();
-    for (String k :
-        List.of(
-            "documents_read", "chunks", "points_written", "points_removed", "failed_documents")) {
-      out.put(k, json.get(k).asLong());
-    }
-    json.get("outcomes").fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asLong()));
+    json.get("totals").fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asLong()));
     return out;
   }
 
   /** The Beam counters of the workspace's latest run, by "Step.name". */
   static Map<String, Long> lastCounters(Path ws) throws IOException {
-    JsonNode json = new ObjectMapper().readTree(lastRun(ws).resolve("summary.json").toFile());
+    JsonNode json = new ObjectMapper().readTree(lastRun(ws).toFile());
     Map<String, Long> out = new TreeMap<>();
     json.get("counters").fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asLong()));
     return out;
   }
 
-  private static Path lastRun(Path ws) throws IOException {
+  /** The latest run report, {@code runs/<run-id>.json}. */
+  static Path lastRun(Path ws) throws IOException {
     try (Stream<Path> runs = Files.list(ws.resolve(".qdrant-loader/runs"))) {
-      return runs.max(Path::compareTo).orElseThrow();
+      return runs.filter(p -> p.getFileName().toString().endsWith(".json"))
+          .max(Path::compareTo)
+          .orElseThrow();
     }
   }
 

@@ -1,0 +1,235 @@
+package dev.qdrantloader.runners.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The observability of a DirectRunner ingest as a user meets it: the Prometheus endpoint scraped
+ * while the run goes on, the progress lines, the per-stage summary and the run report.
+ */
+class ObservabilityEndToEndTest {
+  @TempDir Path dir;
+
+  private static final Pattern SAMPLE =
+      Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{[^}]*\\})? (\\S+)$", Pattern.MULTILINE);
+
+  /** One scrape: "name{labels}" to value. */
+  static Map<String, Double> parse(String text) {
+    Map<String, Double> out = new TreeMap<>();
+    Matcher m = SAMPLE.matcher(text);
+    while (m.find()) {
+      out.put(m.group(1) + (m.group(2) == null ? "" : m.group(2)), Double.parseDouble(m.group(3)));
+    }
+    return out;
+  }
+
+  @Test
+  void metricsEndpointIsScrapedDuringTheRunAndTheReportHoldsTheSummarysTotals() throws Exception {
+    Path ws = EquivalenceWorkspace.create(dir.resolve("ws"), EquivalenceWorkspace.stateA());
+    Files.write(ws.resolve("docs/broken.pdf"), "%PDF-1.4 not really a pdf".getBytes());
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CompletableFuture<Integer> run =
+        CompletableFuture.supplyAsync(
+            () ->
+                QdrantLoaderCli.run(
+                    new String[] {
+                      "--workspace",
+                      ws.toString(),
+                      "ingest",
+                      "--metrics-port",
+                      "0",
+                      "--metrics-linger",
+                      "4",
+                      "--progress",
+                      "log",
+                      "--progress-every",
+                      "0.5"
+                    },
+                    new PrintWriter(out, true),
+                    new PrintWriter(err, true)));
+    Pattern address = Pattern.compile("Metrics at (http://127\\.0\\.0\\.1:\\d+/metrics)");
+    String url = null;
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+    while (url == null && System.nanoTime() < deadline && !run.isDone()) {
+      Matcher m = address.matcher(out.toString());
+      if (m.find()) {
+        url = m.group(1);
+      } else {
+        Thread.sleep(20);
+      }
+    }
+    assertTrue(url != null, "no metrics address printed:\n" + out + err);
+
+    HttpClient http = HttpClient.newHttpClient();
+    List<Map<String, Double>> scrapes = new ArrayList<>();
+    Map<String, Double> last = null;
+    String lastText = "";
+    HttpResponse<String> response = null;
+    while (System.nanoTime() < deadline) {
+      response =
+          http.send(
+              HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, response.statusCode());
+      lastText = response.body();
+      last = parse(lastText);
+      scrapes.add(last);
+      if (last.getOrDefault("qdrant_loader_run_finished", 0.0) == 1.0) {
+        break;
+      }
+      Thread.sleep(100);
+    }
+    assertTrue(
+        response.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"),
+        response.headers().toString());
+    assertEquals(1.0, last.get("qdrant_loader_run_finished"), "the run did not finish in time");
+    assertEquals(1, run.get(2, TimeUnit.MINUTES), out + "\n" + err); // broken.pdf failed
+
+    // Live: a scrape before the end already showed documents read, and fewer chunks than at the
+    // end (the figures move while the pipeline runs).
+    double finalChunks =
+        last.get("qdrant_loader_stage_items_total{stage=\"chunk\",unit=\"chunks\"}");
+    boolean sawProgress =
+        scrapes.stream()
+            .anyMatch(
+                s ->
+                    s.getOrDefault("qdrant_loader_run_finished", 1.0) == 0.0
+                        && s.getOrDefault(
+                                "qdrant_loader_stage_items_total{stage=\"read\",unit=\"documents\"}",
+                                0.0)
+                            > 0
+                        && s.getOrDefault(
+                                "qdrant_loader_stage_items_total{stage=\"chunk\",unit=\"chunks\"}",
+                                0.0)
+                            < finalChunks);
+    assertTrue(sawProgress, "no scrape saw the run in progress: " + scrapes.size() + " scrapes");
+
+    // Every stage that ran has non-zero counters under its stage label.
+    for (String series :
+        List.of(
+            "qdrant_loader_documents_listed_total{stage=\"read\"}",
+            "qdrant_loader_documents_read_total{stage=\"read\"}",
+            "qdrant_loader_documents_new_total{stage=\"diff\"}",
+            "qdrant_loader_documents_converted_total{stage=\"convert\"}",
+            "qdrant_loader_documents_failed_total{stage=\"convert\"}",
+            "qdrant_loader_chunks_emitted_total{stage=\"chunk\"}",
+            "qdrant_loader_embeddings_computed_total{stage=\"embed\"}",
+            "qdrant_loader_embedding_calls_total{stage=\"embed\"}",
+            "qdrant_loader_points_upserted_total{stage=\"write\"}",
+            "qdrant_loader_documents_committed_total{stage=\"commit\"}",
+            "qdrant_loader_failures_total{reason=\"corrupt or unreadable pdf\",stage=\"convert\"}",
+            "qdrant_loader_read_seconds_count{stage=\"read\"}",
+            "qdrant_loader_conversion_seconds_count{stage=\"convert\"}",
+            "qdrant_loader_conversion_seconds_sum{stage=\"convert\"}",
+            "qdrant_loader_chunk_seconds_count{stage=\"chunk\"}",
+            "qdrant_loader_embed_seconds_count{stage=\"embed\"}",
+            "qdrant_loader_upsert_seconds_count{stage=\"write\"}",
+            "qdrant_loader_stage_busy_seconds_total{stage=\"embed\"}",
+            "qdrant_loader_stage_operations_total{stage=\"write\"}",
+            "jvm_memory_used_bytes{area=\"heap\"}",
+            "process_cpu_seconds_total",
+            "jvm_threads_current")) {
+      assertTrue(last.getOrDefault(series, 0.0) > 0, series + " is not above 0 in\n" + lastText);
+    }
+    for (String stage : List.of("read", "diff", "convert", "chunk", "embed", "write", "commit")) {
+      assertTrue(
+          last.entrySet().stream()
+              .anyMatch(
+                  e ->
+                      e.getKey().startsWith("qdrant_loader_stage_items_total{stage=\"" + stage)
+                          && e.getValue() > 0),
+          "no items for stage " + stage);
+    }
+    assertTrue(lastText.contains("jvm_gc_collection_seconds"), "no GC metrics");
+
+    // The summary's figures, the report's totals and the endpoint's counters agree.
+    String summary = out.toString();
+    JsonNode report = new ObjectMapper().readTree(EquivalenceWorkspace.lastRun(ws).toFile());
+    JsonNode totals = report.get("totals");
+    Matcher docs =
+        Pattern.compile(
+                "documents  (\\d+) listed: (\\d+) new, (\\d+) changed, (\\d+) unchanged, (\\d+)"
+                    + " deleted; (\\d+) failed")
+            .matcher(summary);
+    assertTrue(docs.find(), summary);
+    assertEquals(Long.parseLong(docs.group(1)), totals.get("documents_listed").asLong());
+    assertEquals(Long.parseLong(docs.group(2)), totals.get("new").asLong());
+    assertEquals(Long.parseLong(docs.group(3)), totals.get("changed").asLong());
+    assertEquals(Long.parseLong(docs.group(4)), totals.get("unchanged").asLong());
+    assertEquals(Long.parseLong(docs.group(5)), totals.get("deleted").asLong());
+    assertEquals(Long.parseLong(docs.group(6)), totals.get("failed_documents").asLong());
+    assertEquals(29, totals.get("documents_listed").asLong());
+    assertEquals(1, totals.get("failed_documents").asLong());
+    Matcher work =
+        Pattern.compile(
+                "work       (\\d+) read, (\\d+) converted, (\\d+) chunks: (\\d+) embedded, (\\d+)"
+                    + " vectors reused")
+            .matcher(summary);
+    assertTrue(work.find(), summary);
+    assertEquals(Long.parseLong(work.group(1)), totals.get("documents_read").asLong());
+    assertEquals(Long.parseLong(work.group(2)), totals.get("documents_converted").asLong());
+    assertEquals(Long.parseLong(work.group(3)), totals.get("chunks").asLong());
+    assertEquals(Long.parseLong(work.group(4)), totals.get("embeddings_computed").asLong());
+    assertEquals(Long.parseLong(work.group(5)), totals.get("embeddings_reused").asLong());
+    Matcher points = Pattern.compile("points     (\\d+) written, (\\d+) removed").matcher(summary);
+    assertTrue(points.find(), summary);
+    assertEquals(Long.parseLong(points.group(1)), totals.get("points_written").asLong());
+    assertEquals(Long.parseLong(points.group(2)), totals.get("points_removed").asLong());
+    assertEquals(
+        totals.get("chunks").asDouble(),
+        last.get("qdrant_loader_chunks_emitted_total{stage=\"chunk\"}"));
+    assertEquals(
+        totals.get("points_written").asDouble(),
+        last.get("qdrant_loader_points_upserted_total{stage=\"write\"}"));
+
+    // Per-stage lines in the summary, as in the report.
+    for (JsonNode stage : report.get("stages")) {
+      Matcher row =
+          Pattern.compile(
+                  "\\n  "
+                      + stage.get("stage").asText()
+                      + " +([\\d,]+) "
+                      + stage.get("unit").asText())
+              .matcher(summary);
+      assertTrue(row.find(), "no summary row for " + stage + "\n" + summary);
+      assertEquals(stage.get("items").asLong(), Long.parseLong(row.group(1).replace(",", "")));
+    }
+    assertTrue(report.get("stages").size() >= 6, report.get("stages").toString());
+    assertEquals(
+        "convert", report.get("failure_counts").get(0).get("stage").asText(), report.toString());
+    assertEquals(
+        "corrupt or unreadable pdf", report.get("failure_counts").get(0).get("reason").asText());
+    assertTrue(report.get("config_digest").asText().startsWith("sha256:"));
+    assertTrue(report.get("versions").get("beam").asText().startsWith("2."));
+    assertFalse(report.get("timeline").get("samples").isEmpty(), "no timeline samples");
+
+    // Progress in log mode: plain lines, the last one at the end of the run.
+    assertTrue(
+        err.toString().contains("progress: [") && err.toString().contains("29/29 documents (100%)"),
+        err.toString());
+  }
+}
