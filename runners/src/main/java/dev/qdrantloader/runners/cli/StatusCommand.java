@@ -9,13 +9,21 @@ import dev.qdrantloader.io.qdrant.QdrantManifest;
 import dev.qdrantloader.io.qdrant.RunHistory;
 import dev.qdrantloader.pipelines.config.IngestionConfig;
 import dev.qdrantloader.pipelines.config.ProjectConfig;
+import dev.qdrantloader.runners.report.RunReport;
 import io.qdrant.client.QdrantClient;
 import io.qdrant.client.grpc.Common.Filter;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParentCommand;
@@ -26,8 +34,9 @@ import picocli.CommandLine.Spec;
     name = "status",
     mixinStandardHelpOptions = true,
     description =
-        "Shows the collection, its point count, documents per project, the manifest and the"
-            + " latest runs.")
+        "Shows the collection, its point count, documents per project, the manifest, the"
+            + " latest runs (from the run history in Qdrant) and this workspace's latest run"
+            + " reports.")
 final class StatusCommand implements Callable<Integer> {
   @ParentCommand QdrantLoaderCli parent;
   @Spec CommandSpec spec;
@@ -43,6 +52,7 @@ final class StatusCommand implements Callable<Integer> {
       if (!QdrantCollections.exists(client, collection)) {
         out.println(
             "Collection  `" + collection + "` does not exist yet (run `qdrant-loader ingest`)");
+        printReports(config, out);
         return QdrantLoaderCli.OK;
       }
       long points = client.countAsync(collection).get(1, TimeUnit.MINUTES);
@@ -73,7 +83,67 @@ final class StatusCommand implements Callable<Integer> {
         }
       }
     }
+    printReports(config, out);
     return QdrantLoaderCli.OK;
+  }
+
+  /** Reports listed by {@code status}, newest first. */
+  static final int REPORTS_LISTED = 5;
+
+  /** The latest run reports of this workspace (this machine's runs), newest first. */
+  static void printReports(IngestionConfig config, PrintWriter out) throws IOException {
+    Path runs = Workspaces.stateDir(config.workspace()).resolve("runs");
+    List<Path> reports = new ArrayList<>();
+    if (Files.isDirectory(runs)) {
+      try (Stream<Path> files = Files.list(runs)) {
+        files
+            .filter(p -> p.getFileName().toString().endsWith(".json"))
+            .sorted(Comparator.reverseOrder())
+            .forEach(reports::add);
+      }
+    }
+    if (reports.isEmpty()) {
+      out.println("Reports     none yet under " + runs);
+      return;
+    }
+    out.println(
+        "Reports     "
+            + reports.size()
+            + " under "
+            + runs
+            + (reports.size() > REPORTS_LISTED ? ", latest " + REPORTS_LISTED + ":" : ":"));
+    for (Path file : reports.subList(0, Math.min(reports.size(), REPORTS_LISTED))) {
+      out.println("  " + describe(file));
+    }
+  }
+
+  /** One line per run report: id, status, time, documents, chunks, points and the HTML report. */
+  static String describe(Path reportFile) {
+    RunReport r;
+    try {
+      r = RunReport.read(reportFile);
+    } catch (RuntimeException e) {
+      return reportFile.getFileName() + "  (unreadable: " + e.getMessage() + ")";
+    }
+    Map<String, Long> t = r.totals() == null ? Map.of() : r.totals();
+    String html = reportFile.getFileName().toString().replaceAll("\\.json$", ".html");
+    return String.format(
+        Locale.ROOT,
+        "%s  %-16s %7.1f s  %d listed: %d new, %d changed, %d unchanged, %d deleted, %d failed;"
+            + " %d chunks, %d points written  [%s]%s",
+        r.runId(),
+        r.status(),
+        r.seconds(),
+        t.getOrDefault("documents_listed", 0L),
+        t.getOrDefault("new", 0L),
+        t.getOrDefault("changed", 0L),
+        t.getOrDefault("unchanged", 0L),
+        t.getOrDefault("deleted", 0L),
+        t.getOrDefault("failed_documents", 0L),
+        t.getOrDefault("chunks", 0L),
+        t.getOrDefault("points_written", 0L),
+        r.scope(),
+        Files.exists(reportFile.resolveSibling(html)) ? "  " + html : "");
   }
 
   /** One line per run: when, how long, status, scope and what it did. */

@@ -46,6 +46,45 @@ class ObservabilityEndToEndTest {
     return out;
   }
 
+  /** Series that appear only once what they count has happened (a retry, a 429, a wait). */
+  private static final List<String> ON_EVENT =
+      List.of(
+          "qdrant_loader_embedding_retries_total",
+          "qdrant_loader_embedding_throttled_total",
+          "qdrant_loader_throttled_millis_total",
+          "qdrant_loader_cache_hits_total",
+          "qdrant_loader_embeddings_reused_total");
+
+  /**
+   * Every series named in {@code templates/grafana}'s dashboard is in the scrape, but for {@link
+   * #ON_EVENT} ones, which must at least be what the endpoint names those Beam counters.
+   */
+  static void assertDashboardQueriesServedSeries(String scrape) throws Exception {
+    JsonNode dashboard =
+        new ObjectMapper()
+            .readTree(
+                Path.of("..", "templates", "grafana", "qdrant-loader-dashboard.json").toFile());
+    Pattern series = Pattern.compile("\\b((?:qdrant_loader|jvm|process)_[a-z_]+)\\b");
+    List<String> asked = new ArrayList<>();
+    for (JsonNode panel : dashboard.get("panels")) {
+      for (JsonNode target : panel.get("targets")) {
+        Matcher m = series.matcher(target.get("expr").asText());
+        while (m.find()) {
+          asked.add(m.group(1));
+        }
+      }
+    }
+    assertTrue(asked.size() > 20, asked.toString());
+    List<String> missing = new ArrayList<>();
+    for (String name : asked) {
+      boolean served = Pattern.compile("(?m)^" + name + "[{ ]").matcher(scrape).find();
+      if (!served && !ON_EVENT.contains(name)) {
+        missing.add(name);
+      }
+    }
+    assertTrue(missing.isEmpty(), "the dashboard asks for series not served: " + missing);
+  }
+
   @Test
   void metricsEndpointIsScrapedDuringTheRunAndTheReportHoldsTheSummarysTotals() throws Exception {
     Path ws = EquivalenceWorkspace.create(dir.resolve("ws"), EquivalenceWorkspace.stateA());
@@ -226,6 +265,16 @@ class ObservabilityEndToEndTest {
     assertTrue(report.get("config_digest").asText().startsWith("sha256:"));
     assertTrue(report.get("versions").get("beam").asText().startsWith("2."));
     assertFalse(report.get("timeline").get("samples").isEmpty(), "no timeline samples");
+
+    // The Grafana dashboard asks only for series this endpoint serves.
+    assertDashboardQueriesServedSeries(lastText);
+
+    // status lists the run's report.
+    CliEndToEndTest.Run status = CliEndToEndTest.cli(ws, "status");
+    assertTrue(
+        status.out().contains("Reports     1 under")
+            && status.out().contains(report.get("run_id").asText() + "  failed_documents"),
+        status.out());
 
     // Progress in log mode: plain lines, the last one at the end of the run.
     assertTrue(

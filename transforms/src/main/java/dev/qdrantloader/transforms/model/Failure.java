@@ -29,10 +29,9 @@ public record Failure(String stage, String projectId, String source, String path
    */
   public String reasonKind() {
     String head = reason == null ? "" : reason.split("[:(,]", 2)[0];
-    String[] words = head.trim().replaceAll("\\d{4,}", "N").split("\\s+");
+    String[] words = head.trim().toLowerCase(Locale.ROOT).replaceAll("\\d{4,}", "N").split("\\s+");
     String kind =
-        String.join(" ", java.util.Arrays.copyOf(words, Math.min(words.length, KIND_WORDS)))
-            .toLowerCase(Locale.ROOT);
+        String.join(" ", java.util.Arrays.copyOf(words, Math.min(words.length, KIND_WORDS)));
     return kind.isBlank() ? "unknown" : kind;
   }
 }

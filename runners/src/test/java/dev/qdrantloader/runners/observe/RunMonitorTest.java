@@ -1,0 +1,139 @@
+package dev.qdrantloader.runners.observe;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.qdrantloader.runners.report.MetricsSnapshot;
+import dev.qdrantloader.runners.report.RunReport;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.beam.sdk.metrics.DistributionResult;
+import org.junit.jupiter.api.Test;
+
+class RunMonitorTest {
+
+  /** Metrics of a run with {@code done} documents committed and the given busy milliseconds. */
+  static MetricsSnapshot metrics(long listed, long done, long embedMillis, long convertMillis) {
+    Map<String, Long> c = new HashMap<>();
+    c.put("ReadDocuments.documents_listed", listed);
+    c.put("ReadDocuments.documents_read", listed);
+    c.put("CommitDocuments.documents_committed", done);
+    c.put("ChunkDocuments.chunks_emitted", done * 3);
+    c.put("QdrantIO.points_upserted", done * 3);
+    Map<String, DistributionResult> d = new HashMap<>();
+    d.put("EmbedChunks.embed_millis", DistributionResult.create(embedMillis, 10, 1, 100));
+    d.put("ConvertDocuments.conversion_millis", DistributionResult.create(convertMillis, 10, 1, 9));
+    return new MetricsSnapshot(c, d);
+  }
+
+  @Test
+  void theLineShowsDoneOfListedTheRateTheEtaAndTheBusiestStage() throws Exception {
+    StringWriter out = new StringWriter();
+    RunMonitor monitor =
+        new RunMonitor(
+            () -> MetricsSnapshot.EMPTY, 1000, RunMonitor.Progress.OFF, 0, new PrintWriter(out));
+    monitor.sample(metrics(1000, 0, 0, 0));
+    Thread.sleep(400);
+    // 200 documents more, embedding busy 600 ms against converting 40 ms
+    MetricsSnapshot now = metrics(1000, 200, 600, 40);
+    monitor.sample(now);
+    String line = monitor.line(now);
+    assertTrue(line.contains("200/1,000 documents (20%)"), line);
+    assertTrue(line.contains("600 chunks, 600 points"), line);
+    assertTrue(
+        line.matches(".*\\| \\d+\\.\\d docs/s \\| ETA \\d+s \\| busiest: embed \\(.*"), line);
+    assertEquals(out.toString(), "", "nothing printed with progress off");
+  }
+
+  @Test
+  void logModePrintsPlainLinesAndAFinalOne() {
+    StringWriter out = new StringWriter();
+    RunMonitor monitor =
+        new RunMonitor(
+            () -> MetricsSnapshot.EMPTY, 1000, RunMonitor.Progress.LOG, 0, new PrintWriter(out));
+    monitor.sample(metrics(10, 5, 0, 0));
+    monitor.finish(metrics(10, 10, 0, 0));
+    String printed = out.toString();
+    assertTrue(
+        printed.startsWith("progress: [") && printed.contains("5/10 documents (50%)"), printed);
+    assertTrue(
+        printed.contains("10/10 documents (100%)") && printed.contains("(finished)"), printed);
+    assertFalse(printed.contains("\r"), "no carriage returns in a log");
+  }
+
+  @Test
+  void lineModeRedrawsInPlaceAndClearsTheLineAtTheEnd() {
+    StringWriter out = new StringWriter();
+    RunMonitor monitor =
+        new RunMonitor(
+            () -> MetricsSnapshot.EMPTY, 1000, RunMonitor.Progress.LINE, 0, new PrintWriter(out));
+    monitor.sample(metrics(10, 5, 0, 0));
+    monitor.finish(metrics(10, 10, 0, 0));
+    String printed = out.toString();
+    assertTrue(printed.startsWith("\r[") && printed.endsWith("\r\033[K"), printed);
+    assertFalse(printed.contains("\n"), "a terminal line has no newline");
+  }
+
+  @Test
+  void beforeListingTheLineSaysSo() {
+    RunMonitor monitor =
+        new RunMonitor(
+            () -> MetricsSnapshot.EMPTY,
+            1000,
+            RunMonitor.Progress.OFF,
+            0,
+            new PrintWriter(new StringWriter()));
+    monitor.sample(MetricsSnapshot.EMPTY);
+    assertTrue(monitor.line(MetricsSnapshot.EMPTY).contains("listing documents"));
+  }
+
+  @Test
+  void aLongRunKeepsAtMostMaxSamplesAndDoublesTheInterval() {
+    RunMonitor monitor =
+        new RunMonitor(
+            () -> MetricsSnapshot.EMPTY,
+            1000,
+            RunMonitor.Progress.OFF,
+            0,
+            new PrintWriter(new StringWriter()));
+    for (int i = 0; i <= RunMonitor.MAX_SAMPLES; i++) {
+      monitor.sample(metrics(100_000, i, i, 0));
+    }
+    RunReport.Timeline t = monitor.timeline();
+    assertTrue(t.samples().size() <= RunMonitor.MAX_SAMPLES, "" + t.samples().size());
+    assertTrue(t.samples().size() > RunMonitor.MAX_SAMPLES / 3, "" + t.samples().size());
+    assertEquals(2.0, t.intervalSeconds());
+    // the first and the last sample are kept
+    assertEquals(0L, t.samples().get(0).items().get("commit"));
+    assertEquals(
+        (long) RunMonitor.MAX_SAMPLES,
+        t.samples().get(t.samples().size() - 1).items().get("commit"));
+  }
+
+  @Test
+  void samplesTimeTheStagesAndReadTheJvm() {
+    RunMonitor monitor =
+        new RunMonitor(
+            () -> MetricsSnapshot.EMPTY,
+            1000,
+            RunMonitor.Progress.OFF,
+            0,
+            new PrintWriter(new StringWriter()));
+    RunReport.Sample s = monitor.sample(metrics(10, 4, 2500, 40));
+    assertEquals(2.5, s.busySeconds().get("embed"), 1e-9);
+    assertEquals(0.04, s.busySeconds().get("convert"), 1e-9);
+    assertEquals(10L, s.operations().get("embed"));
+    assertEquals(4L, s.items().get("commit"));
+    assertTrue(s.heapUsedBytes() > 0 && s.heapMaxBytes() >= s.heapUsedBytes());
+  }
+
+  @Test
+  void durationsReadAsAPersonWouldSayThem() {
+    assertEquals("42s", RunMonitor.duration(42.2));
+    assertEquals("2m05s", RunMonitor.duration(125));
+    assertEquals("1h01m", RunMonitor.duration(3660));
+  }
+}
