@@ -341,8 +341,9 @@ final class IngestCommand implements Callable<Integer> {
             throw new IllegalStateException(jobId(result) + " ended " + state);
           }
         } catch (RuntimeException e) {
+          MetricsSnapshot atFailure = snapshotOrEmpty(liveMetrics);
           if (monitor != null) {
-            monitor.finish(liveMetrics.get());
+            monitor.finish(atFailure);
           }
           Throwable cause = e.getCause() != null ? e.getCause() : e;
           RunHistory.ended(
@@ -364,6 +365,29 @@ final class IngestCommand implements Callable<Integer> {
                       + cause.getMessage()
                       + " (the collection keeps every document as it was before or as this run"
                       + " completed it; run ingest again)");
+          double failedAfter = (System.nanoTime() - t0) / 1e9;
+          writeReport(
+              runDir,
+              RunReports.of(
+                  runId,
+                  started,
+                  Instant.now(),
+                  new RunSummary(
+                      atFailure.counters(),
+                      failures,
+                      failedAfter,
+                      collection,
+                      target.description(),
+                      force),
+                  scope,
+                  choice.describe(),
+                  config,
+                  Stages.figures(atFailure, failedAfter),
+                  atFailure,
+                  monitor == null ? timeline : monitor.timeline(),
+                  monitor,
+                  cause.getClass().getSimpleName() + ": " + cause.getMessage()),
+              out);
           return QdrantLoaderCli.FAILED_DOCUMENTS;
         }
         metrics = MetricsSnapshot.of(result, false);
@@ -408,10 +432,9 @@ final class IngestCommand implements Callable<Integer> {
               stages,
               metrics,
               timeline,
-              monitor);
-      Path reportFile = runDir.resolveSibling(runId + ".json");
-      report.write(reportFile);
-      out.println("Run report: " + reportFile);
+              monitor,
+              null);
+      writeReport(runDir, report, out);
       finalMetrics.set(metrics);
       if (endpoint != null && metricsLinger > 0) {
         out.printf(
@@ -522,6 +545,22 @@ final class IngestCommand implements Callable<Integer> {
               + e.getMessage()
               + ")");
     }
+  }
+
+  /** The metrics of a pipeline that failed, as far as its runner still gives them. */
+  private static MetricsSnapshot snapshotOrEmpty(Supplier<MetricsSnapshot> live) {
+    try {
+      return live.get();
+    } catch (RuntimeException e) {
+      return MetricsSnapshot.EMPTY;
+    }
+  }
+
+  /** Writes {@code runs/<run-id>.json} beside the run's directory and says where. */
+  private static void writeReport(Path runDir, RunReport report, PrintWriter out) {
+    Path json = runDir.resolveSibling(report.runId() + ".json");
+    report.write(json);
+    out.println("Run report: " + json);
   }
 
   private void linger() {

@@ -33,7 +33,8 @@ final class RunReports {
       List<RunReport.StageFigures> stages,
       MetricsSnapshot metrics,
       RunReport.Timeline timeline,
-      RunMonitor monitor) {
+      RunMonitor monitor,
+      String error) {
     Map<String, Long> totals = new LinkedHashMap<>();
     totals.put("documents_listed", summary.get("ReadDocuments.documents_listed"));
     totals.put("documents_read", summary.documentsRead());
@@ -68,7 +69,7 @@ final class RunReports {
         started.toString(),
         ended.toString(),
         summary.seconds(),
-        summary.failures().isEmpty() ? "succeeded" : "failed_documents",
+        error != null ? "failed" : summary.failures().isEmpty() ? "succeeded" : "failed_documents",
         scope,
         runner,
         versions(),
@@ -83,7 +84,8 @@ final class RunReports {
         timeline,
         resources,
         List.of(),
-        null);
+        null,
+        error);
   }
 
   /** qdrant-loader, Beam, Java and OS versions. */

@@ -37,6 +37,7 @@ import java.util.Map;
  * @param resources what the resource monitor saw and did
  * @param advice tuning advice, each with the figure that triggered it
  * @param profile the {@code --profile} recording, or null
+ * @param error why the run failed (status {@code failed}), or null
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RunReport(
@@ -60,9 +61,58 @@ public record RunReport(
     Timeline timeline,
     Resources resources,
     List<Advice> advice,
-    ProfileSummary profile) {
+    ProfileSummary profile,
+    String error) {
 
   public static final int VERSION = 1;
+
+  /** A report of a run that did not fail as a whole. */
+  public RunReport(
+      int reportVersion,
+      String runId,
+      String started,
+      String ended,
+      double seconds,
+      String status,
+      String scope,
+      String runner,
+      Map<String, String> versions,
+      String configDigest,
+      Settings settings,
+      Map<String, Long> totals,
+      List<StageFigures> stages,
+      Map<String, Long> counters,
+      Map<String, Map<String, Long>> distributions,
+      List<FailureCount> failureCounts,
+      List<FailureLine> failures,
+      Timeline timeline,
+      Resources resources,
+      List<Advice> advice,
+      ProfileSummary profile) {
+    this(
+        reportVersion,
+        runId,
+        started,
+        ended,
+        seconds,
+        status,
+        scope,
+        runner,
+        versions,
+        configDigest,
+        settings,
+        totals,
+        stages,
+        counters,
+        distributions,
+        failureCounts,
+        failures,
+        timeline,
+        resources,
+        advice,
+        profile,
+        null);
+  }
 
   /**
    * The settings a run's figures are read against (tuning advice names them).
