@@ -115,20 +115,31 @@ public record RunReport(
   }
 
   /**
-   * The settings a run's figures are read against (tuning advice names them).
+   * The settings a run's figures are read against (tuning advice names them). {@link
+   * ReportSettings#of} fills it from the effective configuration.
    *
    * @param runner direct, spark or dataflow
-   * @param workers worker threads of the DirectRunner (cores), or 0 when unknown
+   * @param workers worker threads of the DirectRunner or of Spark local (cores), or 0 when unknown
    * @param embeddingProvider local, openai, azure_openai or openai_compatible
    * @param embeddingModel the model
-   * @param batchSize inputs per embedding request at most
-   * @param maxTokensPerRequest tokens per embedding request at most
+   * @param batchSize inputs per embedding request at most ({@code batch_size} for the local
+   *     provider, {@code max_inputs_per_request} capped at 4096 for a remote one)
+   * @param maxTokensPerRequest tokens per embedding request at most ({@code
+   *     max_tokens_per_request}), 0 for local (no limit)
    * @param maxConcurrency requests in flight at most per JVM (remote providers), 0 for local
    * @param rpm requests per minute limit, 0 when none
    * @param tpm tokens per minute limit, 0 when none
    * @param chunkSize chunk size in tokens
-   * @param maxHeapFraction the resource monitor's heap threshold
-   * @param maxCpuFraction the resource monitor's CPU threshold
+   * @param maxHeapFraction the resource monitor's heap threshold, 0 when unknown
+   * @param maxCpuFraction the resource monitor's CPU threshold, 0 when unknown
+   * @param sparkMaster the Spark master ({@code local[4]}, {@code spark://host:7077}, ...) when the
+   *     runner is spark and the master is known, else null
+   * @param timeoutMillis a remote provider's timeout per request ({@code timeout}), 0 for local
+   * @param cacheEnabled whether the on-disk vector cache is configured ({@code cache.enabled})
+   * @param maxFileSize {@code global.file_conversion.max_file_size}, bytes
+   * @param conversionTimeoutSeconds {@code global.file_conversion.conversion_timeout}, seconds
+   * @param maxHeapBytes the heap limit of the JVM that ran the CLI (its {@code -Xmx}), 0 when
+   *     unknown
    */
   public record Settings(
       String runner,
@@ -139,10 +150,16 @@ public record RunReport(
       long maxTokensPerRequest,
       int maxConcurrency,
       int rpm,
-      int tpm,
+      long tpm,
       int chunkSize,
       double maxHeapFraction,
-      double maxCpuFraction) {}
+      double maxCpuFraction,
+      String sparkMaster,
+      long timeoutMillis,
+      boolean cacheEnabled,
+      long maxFileSize,
+      long conversionTimeoutSeconds,
+      long maxHeapBytes) {}
 
   /**
    * One stage of the pipeline over the whole run.
