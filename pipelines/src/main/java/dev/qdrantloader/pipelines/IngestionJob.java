@@ -8,6 +8,7 @@ import dev.qdrantloader.transforms.chunk.ChunkingOptions;
 import dev.qdrantloader.transforms.chunk.TokenCounterFactory;
 import dev.qdrantloader.transforms.embed.EmbedChunks;
 import dev.qdrantloader.transforms.embed.EmbedderFactory;
+import dev.qdrantloader.transforms.resources.ResourceLimits;
 import java.io.Serializable;
 import java.util.List;
 
@@ -18,6 +19,7 @@ import java.util.List;
  *
  * @param sources the localfile sources to read
  * @param conversion size and time limits for conversion
+ * @param resources when reading slows down for lack of heap or CPU
  * @param chunking chunk size and overlap in tokens
  * @param embedding the embedding provider, its token counter (for chunk sizes), request limits and
  *     caches
@@ -40,6 +42,7 @@ import java.util.List;
 public record IngestionJob(
     List<LocalFileSpec> sources,
     ConversionLimits conversion,
+    ResourceLimits resources,
     ChunkingOptions chunking,
     EmbeddingPlan embedding,
     QdrantConnection qdrant,
@@ -53,6 +56,9 @@ public record IngestionJob(
     implements Serializable {
   public IngestionJob {
     sources = List.copyOf(sources);
+    if (resources == null) {
+      throw new IllegalArgumentException("resources must not be null");
+    }
     if (batching == null) {
       throw new IllegalArgumentException("batching must not be null");
     }
@@ -67,6 +73,7 @@ public record IngestionJob(
     return new IngestionJob(
         sources,
         conversion,
+        resources,
         chunking,
         embedding.withEmbedder(other),
         qdrant,
@@ -87,6 +94,7 @@ public record IngestionJob(
     return new IngestionJob(
         sources,
         conversion,
+        resources,
         chunking,
         embedding,
         qdrant,
@@ -107,6 +115,7 @@ public record IngestionJob(
     return new IngestionJob(
         sources,
         conversion,
+        resources,
         chunking,
         embedding,
         qdrant,

@@ -101,6 +101,7 @@ public final class IngestionJobs {
             sources,
             new ConversionLimits(
                 config.fileConversion().maxFileSize(), config.fileConversion().conversionTimeout()),
+            config.resources(),
             chunking,
             embedding,
             qdrant,

@@ -63,7 +63,10 @@ public final class IngestionPipeline {
     PCollection<ManifestEntry> manifest =
         pipeline.apply(
             "ReadManifest", ReadManifest.of(job.qdrant(), job.collection(), job.scopes()));
-    ReadDocuments read0 = ReadDocuments.from(job.sources()).withSpreadBuckets(job.spreadBuckets());
+    ReadDocuments read0 =
+        ReadDocuments.from(job.sources())
+            .withSpreadBuckets(job.spreadBuckets())
+            .withResourceLimits(job.resources());
     if (!job.force()) {
       // files whose size and time are as recorded are not even read
       read0 =

@@ -6,6 +6,8 @@ import dev.qdrantloader.transforms.model.ManifestEntry;
 import dev.qdrantloader.transforms.model.ModelCoders;
 import dev.qdrantloader.transforms.model.OutputWithFailures;
 import dev.qdrantloader.transforms.model.SourceFile;
+import dev.qdrantloader.transforms.resources.ResourceLimits;
+import dev.qdrantloader.transforms.resources.ResourceMonitor;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;
@@ -13,6 +15,7 @@ import java.nio.channels.ReadableByteChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.VarIntCoder;
@@ -46,28 +49,35 @@ import org.apache.beam.sdk.values.TypeDescriptors;
  * Lists and reads the files of {@code localfile} sources through Beam's FileSystems, so local paths
  * and any Beam filesystem ({@code gs://} with the GCP IO module) work alike. A file over its
  * source's size limit, or one that cannot be read, becomes a {@link Failure}; the rest of the run
- * goes on.
+ * goes on. Before reading a file's bytes, each read waits for headroom while the JVM is short of
+ * heap or CPU ({@link #withResourceLimits}); metrics of that are under {@link ResourceMonitor}.
  */
 public final class ReadDocuments extends PTransform<PBegin, ReadDocuments.Result> {
   private final List<LocalFileSpec> sources;
   private final int spreadBuckets;
   private final PCollectionView<Map<String, ManifestEntry>> known;
+  private final ResourceLimits resources;
 
   private ReadDocuments(
       List<LocalFileSpec> sources,
       int spreadBuckets,
-      PCollectionView<Map<String, ManifestEntry>> known) {
+      PCollectionView<Map<String, ManifestEntry>> known,
+      ResourceLimits resources) {
     this.sources = sources;
     this.spreadBuckets = spreadBuckets;
     this.known = known;
+    this.resources = resources;
   }
 
-  /** Reads {@code sources}, each listed file spread to its own random key. */
+  /**
+   * Reads {@code sources}, each listed file spread to its own random key, slowed down under the
+   * default {@link ResourceLimits}.
+   */
   public static ReadDocuments from(List<LocalFileSpec> sources) {
     if (sources == null || sources.isEmpty()) {
       throw new IllegalArgumentException("ReadDocuments needs at least one source");
     }
-    return new ReadDocuments(List.copyOf(sources), 0, null);
+    return new ReadDocuments(List.copyOf(sources), 0, null, ResourceLimits.defaults());
   }
 
   /**
@@ -78,7 +88,7 @@ public final class ReadDocuments extends PTransform<PBegin, ReadDocuments.Result
     if (buckets < 0) {
       throw new IllegalArgumentException("buckets must not be negative, got " + buckets);
     }
-    return new ReadDocuments(sources, buckets, known);
+    return new ReadDocuments(sources, buckets, known, resources);
   }
 
   /**
@@ -87,7 +97,19 @@ public final class ReadDocuments extends PTransform<PBegin, ReadDocuments.Result
    * classifies as unchanged by that same fingerprint. Counted as {@code documents_not_read}.
    */
   public ReadDocuments withKnownFiles(PCollectionView<Map<String, ManifestEntry>> entries) {
-    return new ReadDocuments(sources, spreadBuckets, entries);
+    return new ReadDocuments(sources, spreadBuckets, entries, resources);
+  }
+
+  /**
+   * While the heap in use after garbage collection or the process's CPU is over {@code limits},
+   * each file waits before its bytes are read (at most the limits' {@code maxWait}, then it is read
+   * anyway); files that are not read (unchanged, too large, filtered out) never wait.
+   */
+  public ReadDocuments withResourceLimits(ResourceLimits limits) {
+    if (limits == null) {
+      throw new IllegalArgumentException("resource limits must not be null");
+    }
+    return new ReadDocuments(sources, spreadBuckets, known, limits);
   }
 
   static final TupleTag<SourceFile> FILES = new TupleTag<SourceFile>() {};
@@ -97,6 +119,8 @@ public final class ReadDocuments extends PTransform<PBegin, ReadDocuments.Result
   public Result expand(PBegin begin) {
     List<PCollection<SourceFile>> files = new ArrayList<>();
     List<PCollection<Failure>> failures = new ArrayList<>();
+    // Every source's reads share one monitor per JVM for this run.
+    Intake intake = new Intake(UUID.randomUUID().toString(), resources);
     for (LocalFileSpec spec : sources) {
       String name = spec.projectId() + "/" + spec.source();
       PCollection<MatchResult.Metadata> listed =
@@ -114,9 +138,9 @@ public final class ReadDocuments extends PTransform<PBegin, ReadDocuments.Result
               .apply(
                   "Read " + name,
                   known == null
-                      ? ParDo.of(new ReadFn(spec, null))
+                      ? ParDo.of(new ReadFn(spec, null, intake))
                           .withOutputTags(FILES, TupleTagList.of(FAILED))
-                      : ParDo.of(new ReadFn(spec, known))
+                      : ParDo.of(new ReadFn(spec, known, intake))
                           .withSideInputs(known)
                           .withOutputTags(FILES, TupleTagList.of(FAILED)));
       files.add(read.get(FILES).setCoder(ModelCoders.sourceFiles()));
@@ -198,9 +222,18 @@ public final class ReadDocuments extends PTransform<PBegin, ReadDocuments.Result
     }
   }
 
+  /** Which monitor paces the reads: the run's, under its limits. Serializable. */
+  record Intake(String run, ResourceLimits limits) implements java.io.Serializable {
+    ResourceMonitor monitor() {
+      return ResourceMonitor.forRun(run, limits);
+    }
+  }
+
   /** Filters one listed file and reads it (up to the size limit). */
   static final class ReadFn extends DoFn<MatchResult.Metadata, SourceFile> {
     private final LocalFileSpec spec;
+    private final Intake intake;
+    private transient ResourceMonitor monitor;
     private final Counter listed = Metrics.counter(ReadDocuments.class, "documents_listed");
     private final Counter read = Metrics.counter(ReadDocuments.class, "documents_read");
     private final Counter failed = Metrics.counter(ReadDocuments.class, "documents_failed");
@@ -209,10 +242,16 @@ public final class ReadDocuments extends PTransform<PBegin, ReadDocuments.Result
     private final SourceListing listing;
     private final CachedSideInput<Map<String, ManifestEntry>> known;
 
-    ReadFn(LocalFileSpec spec, PCollectionView<Map<String, ManifestEntry>> known) {
+    ReadFn(LocalFileSpec spec, PCollectionView<Map<String, ManifestEntry>> known, Intake intake) {
       this.spec = spec;
+      this.intake = intake;
       this.listing = new SourceListing(spec);
       this.known = known == null ? null : CachedSideInput.of(known);
+    }
+
+    @Setup
+    public void setup() {
+      monitor = intake.monitor();
     }
 
     @ProcessElement
@@ -222,18 +261,20 @@ public final class ReadDocuments extends PTransform<PBegin, ReadDocuments.Result
         BoundedWindow window,
         MultiOutputReceiver out) {
       long start = System.nanoTime();
+      long waited = 0;
       try {
-        read(file, known == null ? null : known.get(context, window), out);
+        waited = read(file, known == null ? null : known.get(context, window), out);
       } finally {
-        micros.update((System.nanoTime() - start) / 1_000);
+        micros.update((System.nanoTime() - start - waited) / 1_000);
       }
     }
 
-    private void read(
+    /** Reads one file; returns the nanoseconds it waited for headroom first. */
+    private long read(
         MatchResult.Metadata file, Map<String, ManifestEntry> entries, MultiOutputReceiver out) {
       SourceListing.Listed doc = listing.describe(file);
       if (doc == null) {
-        return;
+        return 0;
       }
       listed.inc();
       String relative = doc.relativePath();
@@ -241,7 +282,7 @@ public final class ReadDocuments extends PTransform<PBegin, ReadDocuments.Result
       if (entry != null && entry.matchesListing(file.sizeBytes(), doc.lastModifiedMillis())) {
         notRead.inc();
         out.get(FILES).output(sourceFile(doc, file.sizeBytes(), null));
-        return;
+        return 0;
       }
       if (file.sizeBytes() > spec.maxFileSize()) {
         fail(
@@ -252,8 +293,10 @@ public final class ReadDocuments extends PTransform<PBegin, ReadDocuments.Result
                 + " bytes, over the source's max_file_size of "
                 + spec.maxFileSize()
                 + " bytes");
-        return;
+        return 0;
       }
+      // Only here does the run take on memory: the file's bytes, then their text and chunks.
+      long waited = monitor.awaitHeadroom().toNanos();
       byte[] bytes;
       try (ReadableByteChannel channel = FileSystems.open(file.resourceId());
           InputStream in = Channels.newInputStream(channel)) {
@@ -263,14 +306,15 @@ public final class ReadDocuments extends PTransform<PBegin, ReadDocuments.Result
             out,
             relative,
             "cannot read the file: " + e.getClass().getSimpleName() + ": " + e.getMessage());
-        return;
+        return waited;
       }
       if (bytes.length > spec.maxFileSize()) {
         fail(out, relative, "file grew over the source's max_file_size while being read");
-        return;
+        return waited;
       }
       read.inc();
       out.get(FILES).output(sourceFile(doc, bytes.length, bytes));
+      return waited;
     }
 
     private SourceFile sourceFile(SourceListing.Listed doc, long sizeBytes, byte[] bytes) {

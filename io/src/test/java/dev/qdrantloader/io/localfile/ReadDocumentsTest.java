@@ -7,15 +7,27 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.qdrantloader.transforms.model.DocumentIds;
 import dev.qdrantloader.transforms.model.Failure;
 import dev.qdrantloader.transforms.model.SourceFile;
+import dev.qdrantloader.transforms.resources.ResourceLimits;
+import dev.qdrantloader.transforms.resources.ResourceMonitor;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.metrics.MetricNameFilter;
+import org.apache.beam.sdk.metrics.MetricResult;
+import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.testing.TestPipelineExtension;
+import org.apache.beam.sdk.transforms.Count;
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.values.TypeDescriptors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,6 +36,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 @ExtendWith(TestPipelineExtension.class)
 class ReadDocumentsTest {
+  private static final ReadDocuments.Intake INTAKE =
+      new ReadDocuments.Intake("read-documents-test", ResourceLimits.defaults());
+
   @TempDir Path base;
 
   private void write(String relative, String content) throws Exception {
@@ -100,6 +115,80 @@ class ReadDocumentsTest {
     pipeline.run().waitUntilFinish();
   }
 
+  /** Counters of the monitor, as a run's summary reads them (absent: 0). */
+  private static Map<String, Long> monitorCounters(PipelineResult result) {
+    Map<String, Long> out = new HashMap<>();
+    for (MetricResult<Long> c :
+        result
+            .metrics()
+            .queryMetrics(
+                MetricsFilter.builder()
+                    .addNameFilter(MetricNameFilter.inNamespace(ResourceMonitor.class))
+                    .build())
+            .getCounters()) {
+      out.merge(c.getName().getName(), c.getCommitted(), Long::sum);
+    }
+    return out;
+  }
+
+  @Test
+  void aForcedLowHeapLimitSlowsEveryReadWarnsOnceAndDropsNothing(TestPipeline pipeline)
+      throws Exception {
+    for (int i = 0; i < 4; i++) {
+      write("docs/page-" + i + ".md", "# Page " + i);
+    }
+    write("docs/big.md", "x".repeat(2000));
+    LocalFileSpec spec =
+        new LocalFileSpec("proj", "s", base.toString(), List.of(), List.of(), List.of(), 1000);
+    // Any JVM holds more than 0.01% of its heap after a collection.
+    ResourceLimits tiny =
+        new ResourceLimits(0.0001, 1.0, Duration.ofMillis(20), Duration.ofMillis(150));
+
+    ReadDocuments.Result result =
+        pipeline.apply(
+            ReadDocuments.from(List.of(spec)).withSpreadBuckets(2).withResourceLimits(tiny));
+
+    PAssert.that(
+            result
+                .files()
+                .apply("ReadPaths", MapElements.into(TypeDescriptors.strings()).via(f -> f.path())))
+        .containsInAnyOrder("docs/page-0.md", "docs/page-1.md", "docs/page-2.md", "docs/page-3.md");
+    PAssert.that(
+            result
+                .failures()
+                .apply(
+                    "FailedPaths", MapElements.into(TypeDescriptors.strings()).via(f -> f.path())))
+        .containsInAnyOrder("docs/big.md");
+    PipelineResult run = pipeline.run();
+    run.waitUntilFinish();
+
+    Map<String, Long> c = monitorCounters(run);
+    // the file over its size limit is refused without waiting
+    assertEquals(4L, c.get("throttles"), c.toString());
+    assertTrue(c.get("throttled_millis") >= 4 * 150 * 8 / 10, c.toString());
+    assertEquals(1L, c.get("heap_warnings"), c.toString());
+    assertEquals(0L, c.getOrDefault("cpu_warnings", 0L), c.toString());
+  }
+
+  @Test
+  void underTheDefaultLimitsNothingWaits(TestPipeline pipeline) throws Exception {
+    for (int i = 0; i < 4; i++) {
+      write("docs/page-" + i + ".md", "# Page " + i);
+    }
+    LocalFileSpec spec =
+        new LocalFileSpec("proj", "s", base.toString(), List.of(), List.of(), List.of(), 1000);
+
+    ReadDocuments.Result result = pipeline.apply(ReadDocuments.from(List.of(spec)));
+
+    PAssert.that(result.files().apply(Count.globally())).containsInAnyOrder(4L);
+    PipelineResult run = pipeline.run();
+    run.waitUntilFinish();
+
+    Map<String, Long> c = monitorCounters(run);
+    assertEquals(0L, c.getOrDefault("throttles", 0L), c.toString());
+    assertEquals(0L, c.getOrDefault("heap_warnings", 0L), c.toString());
+  }
+
   @Test
   void aListedFileThatCannotBeReadIsReportedAndTheOthersAreRead(TestPipeline pipeline)
       throws Exception {
@@ -130,7 +219,8 @@ class ReadDocumentsTest {
         pipeline
             .apply(org.apache.beam.sdk.transforms.Create.of(listed))
             .apply(
-                org.apache.beam.sdk.transforms.ParDo.of(new ReadDocuments.ReadFn(spec, null))
+                org.apache.beam.sdk.transforms.ParDo.of(
+                        new ReadDocuments.ReadFn(spec, null, INTAKE))
                     .withOutputTags(
                         ReadDocuments.FILES,
                         org.apache.beam.sdk.values.TupleTagList.of(ReadDocuments.FAILED)));

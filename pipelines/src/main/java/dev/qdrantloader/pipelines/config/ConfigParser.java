@@ -1,6 +1,8 @@
 package dev.qdrantloader.pipelines.config;
 
 import dev.qdrantloader.io.embedding.LocalModel;
+import dev.qdrantloader.transforms.resources.ResourceLimits;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.FileSystems;
@@ -12,17 +14,20 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Maps the YAML schema of {@code config.yaml} onto the typed configuration, checking values. */
 final class ConfigParser {
   static final Set<String> ROOT_KEYS = Set.of("global", "projects", "sources");
   private static final Set<String> GLOBAL_KEYS =
-      Set.of("qdrant", "embedding", "chunking", "file_conversion");
+      Set.of("qdrant", "embedding", "chunking", "file_conversion", "resources");
   private static final Set<String> QDRANT_KEYS = Set.of("url", "api_key", "collection_name");
   private static final Set<String> CHUNKING_KEYS = Set.of("chunk_size", "chunk_overlap");
   private static final Set<String> FILE_CONVERSION_KEYS =
       Set.of("max_file_size", "conversion_timeout");
+  private static final Set<String> RESOURCES_KEYS =
+      Set.of("max_heap", "max_cpu", "sample_interval", "max_wait");
   private static final Set<String> PROJECT_KEYS = Set.of("display_name", "description", "sources");
   private static final Set<String> LOCALFILE_KEYS =
       Set.of("base_url", "include_paths", "exclude_paths", "file_types", "max_file_size");
@@ -37,6 +42,7 @@ final class ConfigParser {
   private static final Pattern URL_SCHEME = Pattern.compile("^[a-zA-Z][a-zA-Z0-9+.-]+:.*");
   private static final Pattern SOURCE_NAME = Pattern.compile("^[a-zA-Z0-9][a-zA-Z0-9_.-]*$");
   private static final Pattern COLLECTION_FORBIDDEN = Pattern.compile("[<>:\"/\\\\|?*\\x00]");
+  private static final Pattern PERCENT = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*%");
 
   private final Path workspace;
 
@@ -53,6 +59,7 @@ final class ConfigParser {
     ChunkingSettings chunking = chunking(global.section("chunking", CHUNKING_KEYS), embedding);
     FileConversionSettings fileConversion =
         fileConversion(global.section("file_conversion", FILE_CONVERSION_KEYS));
+    ResourceLimits resources = resources(global.section("resources", RESOURCES_KEYS));
 
     List<ProjectConfig> projects = new ArrayList<>();
     if (root.has("projects") && root.has("sources")) {
@@ -75,7 +82,8 @@ final class ConfigParser {
     return build(
         root,
         () ->
-            new IngestionConfig(workspace, qdrant, embedding, chunking, fileConversion, projects));
+            new IngestionConfig(
+                workspace, qdrant, embedding, chunking, fileConversion, resources, projects));
   }
 
   private QdrantSettings qdrant(YamlSection s) {
@@ -172,22 +180,63 @@ final class ConfigParser {
   private FileConversionSettings fileConversion(YamlSection s) {
     long maxFileSize =
         longIn(s, "max_file_size", FileConversionSettings.DEFAULT_MAX_FILE_SIZE, 1, Long.MAX_VALUE);
-    Duration timeout = FileConversionSettings.DEFAULT_CONVERSION_TIMEOUT;
-    String text = s.string("conversion_timeout");
-    if (text != null) {
-      try {
-        timeout = Durations.parse(text);
-        if (timeout.isZero()) {
-          s.problem("conversion_timeout", "must be positive, got `" + text + "`");
-          timeout = FileConversionSettings.DEFAULT_CONVERSION_TIMEOUT;
-        }
-      } catch (IllegalArgumentException e) {
-        s.problem("conversion_timeout", e.getMessage());
-      }
-    }
-    Duration t = timeout;
+    Duration t =
+        duration(s, "conversion_timeout", FileConversionSettings.DEFAULT_CONVERSION_TIMEOUT, false);
     return build(
         s, () -> new FileConversionSettings(maxFileSize, t), FileConversionSettings.defaults());
+  }
+
+  private ResourceLimits resources(YamlSection s) {
+    double heap = percent(s, "max_heap", ResourceLimits.DEFAULT_MAX_HEAP_FRACTION);
+    double cpu = percent(s, "max_cpu", ResourceLimits.DEFAULT_MAX_CPU_FRACTION);
+    // Durations are read to the millisecond, so a positive interval is at least 1 ms.
+    Duration interval =
+        duration(s, "sample_interval", ResourceLimits.DEFAULT_SAMPLE_INTERVAL, false);
+    Duration maxWait = duration(s, "max_wait", ResourceLimits.DEFAULT_MAX_WAIT, true);
+    return build(
+        s, () -> new ResourceLimits(heap, cpu, interval, maxWait), ResourceLimits.defaults());
+  }
+
+  /** A duration at {@code key}, or {@code fallback} when absent or bad (a problem recorded). */
+  private static Duration duration(
+      YamlSection s, String key, Duration fallback, boolean zeroAllowed) {
+    String text = s.string(key);
+    if (text == null) {
+      return fallback;
+    }
+    try {
+      Duration d = Durations.parse(text);
+      if (d.isZero() && !zeroAllowed) {
+        s.problem(key, "must be positive, got `" + text + "`");
+        return fallback;
+      }
+      return d;
+    } catch (IllegalArgumentException e) {
+      s.problem(key, e.getMessage());
+      return fallback;
+    }
+  }
+
+  /**
+   * A percentage at {@code key} ({@code 90%}, {@code 0.5%}) as a fraction in (0, 1], or {@code
+   * fallback} when absent or bad (a problem recorded).
+   */
+  private static double percent(YamlSection s, String key, double fallback) {
+    String text = s.string(key);
+    if (text == null) {
+      return fallback;
+    }
+    Matcher m = PERCENT.matcher(text.strip());
+    if (!m.matches()) {
+      s.problem(key, "expected a percentage such as 90% or 12.5%, got `" + text + "`");
+      return fallback;
+    }
+    BigDecimal p = new BigDecimal(m.group(1));
+    if (p.signum() <= 0 || p.compareTo(BigDecimal.valueOf(100)) > 0) {
+      s.problem(key, "must be more than 0% and at most 100%, got `" + text + "`");
+      return fallback;
+    }
+    return p.movePointLeft(2).doubleValue();
   }
 
   private ProjectConfig project(YamlSection projects, String id) {

@@ -1,6 +1,7 @@
 package dev.qdrantloader.pipelines.config;
 
 import dev.qdrantloader.io.embedding.remote.RemoteEmbeddingConfig;
+import dev.qdrantloader.transforms.resources.ResourceLimits;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -70,11 +71,19 @@ public final class ConfigPrinter {
     fileConversion.put(
         "conversion_timeout", Durations.format(config.fileConversion().conversionTimeout()));
 
+    ResourceLimits r = config.resources();
+    Map<String, Object> resources = new LinkedHashMap<>();
+    resources.put("max_heap", ResourceLimits.percent(r.maxHeapFraction()));
+    resources.put("max_cpu", ResourceLimits.percent(r.maxCpuFraction()));
+    resources.put("sample_interval", Durations.format(r.sampleInterval()));
+    resources.put("max_wait", Durations.format(r.maxWait()));
+
     Map<String, Object> global = new LinkedHashMap<>();
     global.put("qdrant", qdrant);
     global.put("embedding", embedding);
     global.put("chunking", chunking);
     global.put("file_conversion", fileConversion);
+    global.put("resources", resources);
     return global;
   }
 

@@ -1,5 +1,6 @@
 package dev.qdrantloader.pipelines.config;
 
+import dev.qdrantloader.transforms.resources.ResourceLimits;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -18,6 +19,7 @@ import java.util.stream.Collectors;
  * @param embedding how chunks are embedded
  * @param chunking how documents are cut
  * @param fileConversion limits on converting files to text
+ * @param resources when intake slows down for lack of heap or CPU ({@code global.resources})
  * @param projects the projects, in file order
  */
 public record IngestionConfig(
@@ -26,6 +28,7 @@ public record IngestionConfig(
     EmbeddingSettings embedding,
     ChunkingSettings chunking,
     FileConversionSettings fileConversion,
+    ResourceLimits resources,
     List<ProjectConfig> projects) {
 
   public IngestionConfig {
@@ -34,6 +37,7 @@ public record IngestionConfig(
     Objects.requireNonNull(embedding, "embedding");
     Objects.requireNonNull(chunking, "chunking");
     Objects.requireNonNull(fileConversion, "fileConversion");
+    Objects.requireNonNull(resources, "resources");
     projects = List.copyOf(projects);
     Set<String> ids = new HashSet<>();
     for (ProjectConfig p : projects) {
@@ -69,7 +73,8 @@ public record IngestionConfig(
           workspace.resolve(WorkspaceConfig.CONFIG_FILE),
           nothingMatches(projectId, sourceType, sourceName));
     }
-    return new IngestionConfig(workspace, qdrant, embedding, chunking, fileConversion, kept);
+    return new IngestionConfig(
+        workspace, qdrant, embedding, chunking, fileConversion, resources, kept);
   }
 
   private String nothingMatches(String projectId, String sourceType, String sourceName) {

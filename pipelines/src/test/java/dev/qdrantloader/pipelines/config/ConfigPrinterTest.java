@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.qdrantloader.transforms.resources.ResourceLimits;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,6 +42,7 @@ class ConfigPrinterTest {
             EmbeddingSettings.defaults(),
             ChunkingSettings.defaults(),
             FileConversionSettings.defaults(),
+            ResourceLimits.defaults(),
             List.of());
     assertThat(c.toString(), not(containsString("s3cr3t-key")));
   }
@@ -54,6 +56,7 @@ class ConfigPrinterTest {
             EmbeddingSettings.defaults(),
             ChunkingSettings.defaults(),
             FileConversionSettings.defaults(),
+            ResourceLimits.defaults(),
             List.of());
     String yaml = ConfigPrinter.toYaml(c);
     assertThat(yaml, not(containsString("hunter2")));
@@ -96,6 +99,11 @@ class ConfigPrinterTest {
             "    chunk_overlap: 16",
             "    max_file_size: 52428800",
             "    conversion_timeout: 300",
+            "  resources:",
+            "    max_heap: 90%",
+            "    max_cpu: 100%",
+            "    sample_interval: 1",
+            "    max_wait: 5",
             "  default:",
             "    display_name: Default Project",
             "          base_url: /data",
@@ -118,6 +126,7 @@ class ConfigPrinterTest {
     assertEquals(original.embedding(), reloaded.embedding());
     assertEquals(original.chunking(), reloaded.chunking());
     assertEquals(original.fileConversion(), reloaded.fileConversion());
+    assertEquals(original.resources(), reloaded.resources());
     assertEquals(original.projects(), reloaded.projects());
   }
 
@@ -240,7 +249,40 @@ class ConfigPrinterTest {
             EmbeddingSettings.defaults(),
             ChunkingSettings.defaults(),
             new FileConversionSettings(1, Duration.ofMillis(1500)),
+            ResourceLimits.defaults(),
             List.of());
     assertThat(ConfigPrinter.toYaml(c), containsString("conversion_timeout: 1500ms\n"));
+  }
+
+  @Test
+  void resourceLimitsPrintAsTheyAreWrittenAndLoadBack() throws Exception {
+    IngestionConfig original =
+        WorkspaceConfig.load(
+            withConfig(
+                ws,
+                """
+                global:
+                  resources:
+                    max_heap: 0.5%
+                    max_cpu: 75%
+                    sample_interval: 250ms
+                    max_wait: 0
+                """),
+            Map.of());
+
+    String yaml = ConfigPrinter.toYaml(original);
+
+    assertThat(
+        yaml,
+        containsString(
+            """
+              resources:
+                max_heap: 0.5%
+                max_cpu: 75%
+                sample_interval: 250ms
+                max_wait: 0
+            """));
+    Files.writeString(copy.resolve("config.yaml"), yaml);
+    assertEquals(original.resources(), WorkspaceConfig.load(copy, Map.of()).resources());
   }
 }

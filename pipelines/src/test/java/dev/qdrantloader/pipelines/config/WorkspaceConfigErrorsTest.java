@@ -315,4 +315,53 @@ class WorkspaceConfigErrorsTest {
     assertEquals(ws.toAbsolutePath().normalize().resolve(".env"), e.file());
     assertThat(e.getMessage(), containsString(".env line 3: expected KEY=VALUE"));
   }
+
+  @Test
+  void badResourceLimitsNameTheKeyAndLine() {
+    ConfigException e =
+        loadFails(
+            ws,
+            """
+            global:
+              resources:
+                max_heap: 0.9
+                max_cpu: 150%
+                sample_interval: 0
+                max_wait: soon
+            """);
+    assertEquals(4, e.problems().size(), e.getMessage());
+    assertThat(
+        e.getMessage(),
+        containsString(
+            "line 3: global.resources.max_heap: expected a percentage such as 90% or 12.5%,"
+                + " got `0.9`"));
+    assertThat(
+        e.getMessage(),
+        containsString(
+            "line 4: global.resources.max_cpu: must be more than 0% and at most 100%, got `150%`"));
+    assertThat(
+        e.getMessage(),
+        containsString("line 5: global.resources.sample_interval: must be positive, got `0`"));
+    assertThat(
+        e.getMessage(),
+        containsString("line 6: global.resources.max_wait: expected a duration such as 300"));
+  }
+
+  @Test
+  void aZeroHeapLimitIsRefused() {
+    ConfigException e = loadFails(ws, "global:\n  resources:\n    max_heap: 0%\n");
+    assertThat(
+        e.getMessage(),
+        containsString(
+            "line 3: global.resources.max_heap: must be more than 0% and at most 100%, got `0%`"));
+  }
+
+  @Test
+  void unknownResourceKeySuggestsTheClosest() {
+    ConfigException e = loadFails(ws, "global:\n  resources:\n    max_heep: 80%\n");
+    assertEquals(
+        configFile()
+            + " line 3: unknown key `max_heep` at global.resources; did you mean `max_heap`?",
+        e.getMessage());
+  }
 }

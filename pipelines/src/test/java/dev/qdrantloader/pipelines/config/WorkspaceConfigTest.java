@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.qdrantloader.transforms.resources.ResourceLimits;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -41,6 +42,11 @@ class WorkspaceConfigTest {
         file_conversion:
           max_file_size: 1048576
           conversion_timeout: 5m
+        resources:
+          max_heap: 85%
+          max_cpu: 95.5%
+          sample_interval: 500ms
+          max_wait: 10s
       projects:
         docs:
           display_name: "Documentation"
@@ -78,6 +84,9 @@ class WorkspaceConfigTest {
         c.embedding());
     assertEquals(new ChunkingSettings(256, 32), c.chunking());
     assertEquals(new FileConversionSettings(1_048_576L, Duration.ofMinutes(5)), c.fileConversion());
+    assertEquals(
+        new ResourceLimits(0.85, 0.955, Duration.ofMillis(500), Duration.ofSeconds(10)),
+        c.resources());
 
     assertEquals(List.of("docs", "kb"), c.projects().stream().map(ProjectConfig::id).toList());
     ProjectConfig docs = c.projects().get(0);
@@ -227,6 +236,7 @@ class WorkspaceConfigTest {
   void emptyFileIsAllDefaultsWithoutProjects() {
     IngestionConfig c = load(ws, "");
     assertEquals(QdrantSettings.defaults(), c.qdrant());
+    assertEquals(ResourceLimits.defaults(), c.resources());
     assertTrue(c.projects().isEmpty());
   }
 
@@ -234,5 +244,16 @@ class WorkspaceConfigTest {
   void numbersMayUseUnderscores() {
     IngestionConfig c = load(ws, "global:\n  file_conversion:\n    max_file_size: 10_485_760\n");
     assertEquals(10_485_760L, c.fileConversion().maxFileSize());
+  }
+
+  @Test
+  void resourceLimitsTakePercentagesAndDurations() {
+    IngestionConfig c =
+        load(
+            ws,
+            "global:\n  resources:\n    max_heap: 100%\n    max_cpu: \"80 %\"\n"
+                + "    sample_interval: 2\n    max_wait: 0s\n");
+    assertEquals(new ResourceLimits(1.0, 0.8, Duration.ofSeconds(2), Duration.ZERO), c.resources());
+    assertFalse(c.resources().limitsHeap());
   }
 }
