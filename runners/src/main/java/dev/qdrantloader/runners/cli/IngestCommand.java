@@ -12,6 +12,7 @@ import dev.qdrantloader.pipelines.config.IngestionConfig;
 import dev.qdrantloader.runners.observe.MetricsEndpoint;
 import dev.qdrantloader.runners.observe.RunMonitor;
 import dev.qdrantloader.runners.report.MetricsSnapshot;
+import dev.qdrantloader.runners.report.ReportSettings;
 import dev.qdrantloader.runners.report.RunReport;
 import dev.qdrantloader.runners.report.Stages;
 import dev.qdrantloader.transforms.model.Failure;
@@ -301,6 +302,13 @@ final class IngestCommand implements Callable<Integer> {
       }
       RunHistory.started(target.client(), collection, runId, started.toString(), scope);
       List<Failure> failures = new ArrayList<>(planned.unavailableSources());
+      RunReport.Settings settings =
+          ReportSettings.of(
+              config,
+              embedding,
+              choice.describe(),
+              choice.kind() == RunnerChoice.Kind.DIRECT ? DirectRun.parallelism() : 0);
+      RunReport.ProfileSummary profileSummary = null;
       MetricsSnapshot metrics = MetricsSnapshot.EMPTY;
       RunReport.Timeline timeline = new RunReport.Timeline(0, List.of());
       RunMonitor monitor = null;
@@ -386,6 +394,8 @@ final class IngestCommand implements Callable<Integer> {
                   atFailure,
                   monitor == null ? timeline : monitor.timeline(),
                   monitor,
+                  settings,
+                  profileSummary,
                   cause.getClass().getSimpleName() + ": " + cause.getMessage()),
               out);
           return QdrantLoaderCli.FAILED_DOCUMENTS;
@@ -403,7 +413,6 @@ final class IngestCommand implements Callable<Integer> {
           new RunSummary(
               metrics.counters(), failures, seconds, collection, target.description(), force);
       List<RunReport.StageFigures> stages = Stages.figures(metrics, seconds);
-      summary.print(out, stages);
       RunHistory.ended(
           target.client(),
           collection,
@@ -433,7 +442,10 @@ final class IngestCommand implements Callable<Integer> {
               metrics,
               timeline,
               monitor,
+              settings,
+              profileSummary,
               null);
+      summary.print(out, report);
       writeReport(runDir, report, out);
       finalMetrics.set(metrics);
       if (endpoint != null && metricsLinger > 0) {

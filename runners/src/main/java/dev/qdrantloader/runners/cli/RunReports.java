@@ -5,6 +5,7 @@ import dev.qdrantloader.pipelines.config.IngestionConfig;
 import dev.qdrantloader.runners.observe.RunMonitor;
 import dev.qdrantloader.runners.report.MetricsSnapshot;
 import dev.qdrantloader.runners.report.RunReport;
+import dev.qdrantloader.runners.report.TuningAdvice;
 import dev.qdrantloader.transforms.model.Failure;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.beam.sdk.util.ReleaseInfo;
@@ -34,6 +36,8 @@ final class RunReports {
       MetricsSnapshot metrics,
       RunReport.Timeline timeline,
       RunMonitor monitor,
+      RunReport.Settings settings,
+      RunReport.ProfileSummary profile,
       String error) {
     Map<String, Long> totals = new LinkedHashMap<>();
     totals.put("documents_listed", summary.get("ReadDocuments.documents_listed"));
@@ -56,36 +60,70 @@ final class RunReports {
           failureCounts.add(new RunReport.FailureCount(parts[0], parts[1], n));
         });
     failureCounts.sort((a, b) -> Long.compare(b.count(), a.count()));
+    List<String> warnings = new ArrayList<>();
+    if (metrics.counter("ResourceMonitor.heap_warnings") > 0) {
+      warnings.add(
+          String.format(
+              Locale.ROOT,
+              "heap after GC above global.resources.max_heap (%s)%s",
+              percent(config.resources().maxHeapFraction()),
+              workersWarned(metrics.counter("ResourceMonitor.heap_warnings"))));
+    }
+    if (metrics.counter("ResourceMonitor.cpu_warnings") > 0) {
+      warnings.add(
+          String.format(
+              Locale.ROOT,
+              "CPU above global.resources.max_cpu (%s)%s",
+              percent(config.resources().maxCpuFraction()),
+              workersWarned(metrics.counter("ResourceMonitor.cpu_warnings"))));
+    }
     RunReport.Resources resources =
         new RunReport.Resources(
             metrics.counter("ResourceMonitor.throttles"),
             metrics.counter("ResourceMonitor.throttled_millis") / 1000.0,
-            List.of(),
+            warnings,
             monitor == null ? 0 : monitor.peakCpu(),
             monitor == null ? 0 : monitor.peakHeapFraction());
-    return new RunReport(
-        RunReport.VERSION,
-        runId,
-        started.toString(),
-        ended.toString(),
-        summary.seconds(),
-        error != null ? "failed" : summary.failures().isEmpty() ? "succeeded" : "failed_documents",
-        scope,
-        runner,
-        versions(),
-        digest(ConfigPrinter.toYaml(config)),
-        null,
-        totals,
-        stages,
-        metrics.counters(),
-        metrics.distributionFigures(),
-        failureCounts,
-        failures,
-        timeline,
-        resources,
-        List.of(),
-        null,
-        error);
+    RunReport report =
+        new RunReport(
+            RunReport.VERSION,
+            runId,
+            started.toString(),
+            ended.toString(),
+            summary.seconds(),
+            error != null
+                ? "failed"
+                : summary.failures().isEmpty() ? "succeeded" : "failed_documents",
+            scope,
+            runner,
+            versions(),
+            digest(ConfigPrinter.toYaml(config)),
+            settings,
+            totals,
+            stages,
+            metrics.counters(),
+            metrics.distributionFigures(),
+            failureCounts,
+            failures,
+            timeline,
+            resources,
+            List.of(),
+            profile,
+            error);
+    return report.withAdvice(error == null ? TuningAdvice.advise(report) : List.of());
+  }
+
+  /** A fraction as the configuration writes it: 0.9 is "90%", 0.0001 is "0.01%". */
+  static String percent(double fraction) {
+    return new java.math.BigDecimal(Double.toString(fraction * 100))
+            .round(new java.math.MathContext(4))
+            .stripTrailingZeros()
+            .toPlainString()
+        + "%";
+  }
+
+  private static String workersWarned(long jvms) {
+    return jvms > 1 ? " in " + jvms + " worker JVMs" : "";
   }
 
   /** qdrant-loader, Beam, Java and OS versions. */

@@ -97,14 +97,17 @@ final class RunSummary {
   }
 
   void print(PrintWriter out) {
-    print(out, List.of());
+    print(out, null);
   }
 
   /**
-   * Prints the summary and, when given, a table of per-stage figures: items finished, busy time
-   * (summed over threads) and its share, throughput over the wall time, mean and longest operation.
+   * Prints the summary and, from the run's report when given: a table of per-stage figures (items
+   * finished, busy time summed over threads and its share, throughput over the wall time, mean and
+   * longest operation), what the resource monitor did, tuning advice and the profile's hot methods.
    */
-  void print(PrintWriter out, List<RunReport.StageFigures> stages) {
+  void print(PrintWriter out, RunReport report) {
+    List<RunReport.StageFigures> stages =
+        report == null || report.stages() == null ? List.of() : report.stages();
     long listed = get("ReadDocuments.documents_listed");
     long converted = get("ConvertDocuments.documents_converted");
     long failedDocs = failedDocuments();
@@ -209,6 +212,17 @@ final class RunSummary {
             timed ? String.format(Locale.ROOT, "%.1f", s.maxMillis()) : "-");
       }
     }
+    if (report != null && report.resources() != null) {
+      RunReport.Resources r = report.resources();
+      if (r.throttles() > 0 || !r.warnings().isEmpty()) {
+        out.printf(
+            Locale.ROOT,
+            "  resources  intake throttled: %d files waited %.1f s in all%s%n",
+            r.throttles(),
+            r.throttledSeconds(),
+            r.warnings().isEmpty() ? "" : " (" + String.join("; ", r.warnings()) + ")");
+      }
+    }
     if (!failures.isEmpty()) {
       out.printf(Locale.ROOT, "Failures (%d):%n", failures.size());
       for (Failure f : failures) {
@@ -220,6 +234,27 @@ final class RunSummary {
             f.source(),
             f.path(),
             f.reason());
+      }
+    }
+    if (report != null && report.profile() != null) {
+      RunReport.ProfileSummary p = report.profile();
+      out.printf(
+          Locale.ROOT,
+          "Profile: %s (%d samples), flame graph %s%n",
+          p.recording(),
+          p.samples(),
+          p.flameGraph());
+      if (!p.hotMethods().isEmpty()) {
+        out.printf(Locale.ROOT, "  hot methods (share of samples, self time):%n");
+        for (RunReport.HotMethod m : p.hotMethods()) {
+          out.printf(Locale.ROOT, "  %5.1f%%  %s%n", m.share() * 100, m.method());
+        }
+      }
+    }
+    if (report != null && report.advice() != null && !report.advice().isEmpty()) {
+      out.printf(Locale.ROOT, "Tuning advice:%n");
+      for (RunReport.Advice a : report.advice()) {
+        out.printf(Locale.ROOT, "  - %s%n    because %s [%s]%n", a.advice(), a.because(), a.rule());
       }
     }
   }

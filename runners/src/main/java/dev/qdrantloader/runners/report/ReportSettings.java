@@ -10,13 +10,19 @@ public final class ReportSettings {
   private ReportSettings() {}
 
   /**
-   * The settings of a run whose resource monitor limits are not known (reported as 0).
+   * The settings of a run, the resource monitor's limits from {@code global.resources}.
    *
    * @see #of(IngestionConfig, EmbeddingPlan, String, int, double, double)
    */
   public static RunReport.Settings of(
       IngestionConfig config, EmbeddingPlan plan, String runner, int workers) {
-    return of(config, plan, runner, workers, 0, 0);
+    return of(
+        config,
+        plan,
+        runner,
+        workers,
+        config.resources().maxHeapFraction(),
+        config.resources().maxCpuFraction());
   }
 
   /**

@@ -260,6 +260,33 @@ public record RunReport(
   /** A method and the share of samples in which it was running (self time). */
   public record HotMethod(String method, long samples, double share) {}
 
+  /** This report with {@code advice}. */
+  public RunReport withAdvice(List<Advice> advice) {
+    return new RunReport(
+        reportVersion,
+        runId,
+        started,
+        ended,
+        seconds,
+        status,
+        scope,
+        runner,
+        versions,
+        configDigest,
+        settings,
+        totals,
+        stages,
+        counters,
+        distributions,
+        failureCounts,
+        failures,
+        timeline,
+        resources,
+        advice,
+        profile,
+        error);
+  }
+
   private static final ObjectMapper JSON =
       new ObjectMapper()
           .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)

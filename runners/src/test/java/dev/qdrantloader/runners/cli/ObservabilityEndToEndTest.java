@@ -281,4 +281,45 @@ class ObservabilityEndToEndTest {
         err.toString().contains("progress: [") && err.toString().contains("29/29 documents (100%)"),
         err.toString());
   }
+
+  @Test
+  void aForcedLowHeapThresholdWarnsOnceAndThrottlesIntakeAndTheSummarySaysSo() throws Exception {
+    Path ws = dir.resolve("small");
+    CliEndToEndTest.write(
+        ws,
+        "config.yaml",
+        "global:\n"
+            + "  qdrant:\n"
+            + "    collection_name: throttled\n"
+            + "  resources:\n"
+            + "    max_heap: 0.01%\n"
+            + "    max_wait: 300ms\n"
+            + "projects:\n"
+            + "  handbook:\n"
+            + "    sources:\n"
+            + "      localfile:\n"
+            + "        notes:\n"
+            + "          base_url: docs\n");
+    for (int i = 0; i < 3; i++) {
+      CliEndToEndTest.write(
+          ws, "docs/page" + i + ".md", "# Page " + i + "\n\nSome text " + i + ".\n");
+    }
+    CliEndToEndTest.Run run = CliEndToEndTest.cli(ws, "ingest", "--progress", "off");
+    assertEquals(0, run.code(), run.out() + run.err());
+    assertTrue(run.out().contains("3 new"), run.out());
+    Matcher throttled =
+        Pattern.compile(
+                "resources  intake throttled: (\\d+) files waited ([\\d.]+) s in all \\(heap after"
+                    + " GC above global.resources.max_heap \\(0.01%\\)\\)")
+            .matcher(run.out());
+    assertTrue(throttled.find(), run.out());
+    assertEquals(3, Integer.parseInt(throttled.group(1)), "each of the 3 files waited");
+    assertTrue(Double.parseDouble(throttled.group(2)) >= 0.7, throttled.group(2));
+    JsonNode report = new ObjectMapper().readTree(EquivalenceWorkspace.lastRun(ws).toFile());
+    JsonNode resources = report.get("resources");
+    assertEquals(3, resources.get("throttles").asLong(), resources.toString());
+    assertEquals(1, resources.get("warnings").size(), resources.toString());
+    assertEquals(1, report.get("counters").get("ResourceMonitor.heap_warnings").asLong());
+    assertEquals(3, report.get("totals").get("committed").asLong(), "nothing was dropped");
+  }
 }
