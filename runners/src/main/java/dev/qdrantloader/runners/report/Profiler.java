@@ -180,7 +180,7 @@ public final class Profiler implements AutoCloseable {
    */
   public synchronized RunReport.ProfileSummary stop() {
     if (!open) {
-      throw new IllegalStateException("the profiler was stopped already");
+      throw new IllegalStateException("the profiler was stopped or closed already");
     }
     open = false;
     try {

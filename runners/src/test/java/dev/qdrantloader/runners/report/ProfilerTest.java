@@ -192,7 +192,7 @@ class ProfilerTest {
     assertFalse(Files.exists(dir.resolve(Profiler.RECORDING)));
     assertFalse(Files.exists(dir.resolve(Profiler.FLAME_GRAPH)));
     IllegalStateException stopped = assertThrows(IllegalStateException.class, profiler::stop);
-    assertTrue(stopped.getMessage().contains("stopped already"), stopped::getMessage);
+    assertTrue(stopped.getMessage().contains("closed already"), stopped::getMessage);
     profiler.close();
   }
 
