@@ -12,6 +12,7 @@ import dev.qdrantloader.pipelines.config.IngestionConfig;
 import dev.qdrantloader.runners.observe.MetricsEndpoint;
 import dev.qdrantloader.runners.observe.RunMonitor;
 import dev.qdrantloader.runners.report.MetricsSnapshot;
+import dev.qdrantloader.runners.report.Profiler;
 import dev.qdrantloader.runners.report.ReportSettings;
 import dev.qdrantloader.runners.report.RunReport;
 import dev.qdrantloader.runners.report.Stages;
@@ -153,6 +154,14 @@ final class IngestCommand implements Callable<Integer> {
   double metricsLinger;
 
   @Option(
+      names = "--profile",
+      description =
+          "Record the run with Java Flight Recorder: runs/<run-id>/profile.jfr and a flame graph"
+              + " beside it (flame-graph.html); the summary lists the 10 hottest methods. For"
+              + " runners whose work runs in this JVM (direct, spark local).")
+  boolean profile;
+
+  @Option(
       names = "--progress",
       paramLabel = "MODE",
       defaultValue = "auto",
@@ -196,6 +205,13 @@ final class IngestCommand implements Callable<Integer> {
       throw new CliException("--runner " + choice.kind().cliName() + ": " + e.getMessage());
     }
     RunMonitor.Progress progressMode = progressMode(choice);
+    if (profile && !choice.inThisJvm()) {
+      throw new CliException(
+          "--profile needs a runner whose work runs in this JVM (direct, or spark with a local"
+              + " master): "
+              + choice.describe()
+              + " runs it elsewhere (profile the workers with the runner's own tools)");
+    }
     boolean live = choice.kind() == RunnerChoice.Kind.DIRECT;
     if (live) {
       // The pipeline runs in the background so its metrics can be read while it runs.
@@ -309,156 +325,180 @@ final class IngestCommand implements Callable<Integer> {
               choice.describe(),
               choice.kind() == RunnerChoice.Kind.DIRECT ? DirectRun.parallelism() : 0);
       RunReport.ProfileSummary profileSummary = null;
-      MetricsSnapshot metrics = MetricsSnapshot.EMPTY;
-      RunReport.Timeline timeline = new RunReport.Timeline(0, List.of());
-      RunMonitor monitor = null;
-      Optional<Map<String, Long>> upToDate = UpToDate.check(job, target.client());
-      if (upToDate.isPresent()) {
-        metrics = new MetricsSnapshot(upToDate.get(), Map.of());
-      } else if (!job.sources().isEmpty()) {
-        if (choice.kind() != RunnerChoice.Kind.DIRECT) {
-          out.println("Running the pipeline on " + choice.describe());
-          out.flush();
-        }
-        Pipeline pipeline = Pipeline.create(options);
-        IngestionPipeline.buildPipeline(pipeline, choice.tune(job));
-        PipelineResult result;
-        if (live) {
-          monitor =
-              new RunMonitor(
-                      liveMetrics,
-                      SAMPLE_MILLIS,
-                      progressMode,
-                      Math.round(progressEvery * 1000),
-                      spec.commandLine().getErr())
-                  .start();
-        }
-        try {
-          result = pipeline.run();
-          running.set(result);
-          if (noWait) {
-            out.println(
-                "Submitted "
-                    + jobId(result)
-                    + "; it runs on its own (this run stays `running` in the run history, so the"
-                    + " next ingest checks up after it as after an interrupted run)");
-            return QdrantLoaderCli.OK;
+      Profiler profiler =
+          profile ? Profiler.start(runDir, "qdrant-loader ingest " + runId + " " + scope) : null;
+      try {
+        MetricsSnapshot metrics = MetricsSnapshot.EMPTY;
+        RunReport.Timeline timeline = new RunReport.Timeline(0, List.of());
+        RunMonitor monitor = null;
+        Optional<Map<String, Long>> upToDate = UpToDate.check(job, target.client());
+        if (upToDate.isPresent()) {
+          metrics = new MetricsSnapshot(upToDate.get(), Map.of());
+        } else if (!job.sources().isEmpty()) {
+          if (choice.kind() != RunnerChoice.Kind.DIRECT) {
+            out.println("Running the pipeline on " + choice.describe());
+            out.flush();
           }
-          PipelineResult.State state = result.waitUntilFinish();
-          if (state != null && state != PipelineResult.State.DONE) {
-            throw new IllegalStateException(jobId(result) + " ended " + state);
+          Pipeline pipeline = Pipeline.create(options);
+          IngestionPipeline.buildPipeline(pipeline, choice.tune(job));
+          PipelineResult result;
+          if (live) {
+            monitor =
+                new RunMonitor(
+                        liveMetrics,
+                        SAMPLE_MILLIS,
+                        progressMode,
+                        Math.round(progressEvery * 1000),
+                        spec.commandLine().getErr())
+                    .start();
           }
-        } catch (RuntimeException e) {
-          MetricsSnapshot atFailure = snapshotOrEmpty(liveMetrics);
+          try {
+            result = pipeline.run();
+            running.set(result);
+            if (noWait) {
+              out.println(
+                  "Submitted "
+                      + jobId(result)
+                      + "; it runs on its own (this run stays `running` in the run history, so the"
+                      + " next ingest checks up after it as after an interrupted run)");
+              return QdrantLoaderCli.OK;
+            }
+            PipelineResult.State state = result.waitUntilFinish();
+            if (state != null && state != PipelineResult.State.DONE) {
+              throw new IllegalStateException(jobId(result) + " ended " + state);
+            }
+          } catch (RuntimeException e) {
+            MetricsSnapshot atFailure = snapshotOrEmpty(liveMetrics);
+            if (monitor != null) {
+              monitor.finish(atFailure);
+            }
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            RunHistory.ended(
+                target.client(),
+                collection,
+                new RunHistory.Run(
+                    runId,
+                    started.toString(),
+                    Instant.now().toString(),
+                    RunHistory.FAILED,
+                    scope,
+                    Map.of()));
+            spec.commandLine()
+                .getErr()
+                .println(
+                    "error: the run failed and was stopped: "
+                        + cause.getClass().getSimpleName()
+                        + ": "
+                        + cause.getMessage()
+                        + " (the collection keeps every document as it was before or as this run"
+                        + " completed it; run ingest again)");
+            profileSummary = stopProfile(profiler, out);
+            double failedAfter = (System.nanoTime() - t0) / 1e9;
+            writeReport(
+                runDir,
+                RunReports.of(
+                    runId,
+                    started,
+                    Instant.now(),
+                    new RunSummary(
+                        atFailure.counters(),
+                        failures,
+                        failedAfter,
+                        collection,
+                        target.description(),
+                        force),
+                    scope,
+                    choice.describe(),
+                    config,
+                    Stages.figures(atFailure, failedAfter),
+                    atFailure,
+                    monitor == null ? timeline : monitor.timeline(),
+                    monitor,
+                    settings,
+                    profileSummary,
+                    cause.getClass().getSimpleName() + ": " + cause.getMessage()),
+                out);
+            return QdrantLoaderCli.FAILED_DOCUMENTS;
+          }
+          metrics = MetricsSnapshot.of(result, false);
           if (monitor != null) {
-            monitor.finish(atFailure);
+            monitor.finish(metrics);
+            timeline = monitor.timeline();
           }
-          Throwable cause = e.getCause() != null ? e.getCause() : e;
-          RunHistory.ended(
-              target.client(),
-              collection,
-              new RunHistory.Run(
-                  runId,
-                  started.toString(),
-                  Instant.now().toString(),
-                  RunHistory.FAILED,
-                  scope,
-                  Map.of()));
-          spec.commandLine()
-              .getErr()
-              .println(
-                  "error: the run failed and was stopped: "
-                      + cause.getClass().getSimpleName()
-                      + ": "
-                      + cause.getMessage()
-                      + " (the collection keeps every document as it was before or as this run"
-                      + " completed it; run ingest again)");
-          double failedAfter = (System.nanoTime() - t0) / 1e9;
-          writeReport(
-              runDir,
-              RunReports.of(
-                  runId,
-                  started,
-                  Instant.now(),
-                  new RunSummary(
-                      atFailure.counters(),
-                      failures,
-                      failedAfter,
-                      collection,
-                      target.description(),
-                      force),
-                  scope,
-                  choice.describe(),
-                  config,
-                  Stages.figures(atFailure, failedAfter),
-                  atFailure,
-                  monitor == null ? timeline : monitor.timeline(),
-                  monitor,
-                  settings,
-                  profileSummary,
-                  cause.getClass().getSimpleName() + ": " + cause.getMessage()),
-              out);
-          return QdrantLoaderCli.FAILED_DOCUMENTS;
+          FileSystems.setDefaultPipelineOptions(pipeline.getOptions());
+          failures.addAll(readFailures(job.failuresPrefix() + ".jsonl"));
         }
-        metrics = MetricsSnapshot.of(result, false);
-        if (monitor != null) {
-          monitor.finish(metrics);
-          timeline = monitor.timeline();
+        profileSummary = stopProfile(profiler, out);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        RunSummary summary =
+            new RunSummary(
+                metrics.counters(), failures, seconds, collection, target.description(), force);
+        List<RunReport.StageFigures> stages = Stages.figures(metrics, seconds);
+        RunHistory.ended(
+            target.client(),
+            collection,
+            new RunHistory.Run(
+                runId,
+                started.toString(),
+                Instant.now().toString(),
+                failures.isEmpty() ? RunHistory.SUCCEEDED : RunHistory.FAILED_DOCUMENTS,
+                scope,
+                summary.outcomes()));
+        // Only a run over every source has cleaned up after them everywhere; until one does, each
+        // run sweeps and rewrites within its own sources.
+        boolean everySource = project == null && sourceType == null && source == null;
+        if (everySource && !unfinished.isEmpty()) {
+          RunHistory.markCleanedUp(
+              target.client(), collection, unfinished, Instant.now().toString());
         }
-        FileSystems.setDefaultPipelineOptions(pipeline.getOptions());
-        failures.addAll(readFailures(job.failuresPrefix() + ".jsonl"));
+        RunReport report =
+            RunReports.of(
+                runId,
+                started,
+                Instant.now(),
+                summary,
+                scope,
+                choice.describe(),
+                config,
+                stages,
+                metrics,
+                timeline,
+                monitor,
+                settings,
+                profileSummary,
+                null);
+        summary.print(out, report);
+        writeReport(runDir, report, out);
+        finalMetrics.set(metrics);
+        if (endpoint != null && metricsLinger > 0) {
+          out.printf(
+              Locale.ROOT,
+              "Metrics stay at http://%s:%d/metrics for %.0f s%n",
+              metricsHost,
+              endpoint.port(),
+              metricsLinger);
+          out.flush();
+          linger();
+        }
+        return failures.isEmpty() ? QdrantLoaderCli.OK : QdrantLoaderCli.FAILED_DOCUMENTS;
+      } finally {
+        if (profiler != null) {
+          profiler.close();
+        }
       }
-      double seconds = (System.nanoTime() - t0) / 1e9;
-      RunSummary summary =
-          new RunSummary(
-              metrics.counters(), failures, seconds, collection, target.description(), force);
-      List<RunReport.StageFigures> stages = Stages.figures(metrics, seconds);
-      RunHistory.ended(
-          target.client(),
-          collection,
-          new RunHistory.Run(
-              runId,
-              started.toString(),
-              Instant.now().toString(),
-              failures.isEmpty() ? RunHistory.SUCCEEDED : RunHistory.FAILED_DOCUMENTS,
-              scope,
-              summary.outcomes()));
-      // Only a run over every source has cleaned up after them everywhere; until one does, each
-      // run sweeps and rewrites within its own sources.
-      boolean everySource = project == null && sourceType == null && source == null;
-      if (everySource && !unfinished.isEmpty()) {
-        RunHistory.markCleanedUp(target.client(), collection, unfinished, Instant.now().toString());
-      }
-      RunReport report =
-          RunReports.of(
-              runId,
-              started,
-              Instant.now(),
-              summary,
-              scope,
-              choice.describe(),
-              config,
-              stages,
-              metrics,
-              timeline,
-              monitor,
-              settings,
-              profileSummary,
-              null);
-      summary.print(out, report);
-      writeReport(runDir, report, out);
-      finalMetrics.set(metrics);
-      if (endpoint != null && metricsLinger > 0) {
-        out.printf(
-            Locale.ROOT,
-            "Metrics stay at http://%s:%d/metrics for %.0f s%n",
-            metricsHost,
-            endpoint.port(),
-            metricsLinger);
-        out.flush();
-        linger();
-      }
-      return failures.isEmpty() ? QdrantLoaderCli.OK : QdrantLoaderCli.FAILED_DOCUMENTS;
+    }
+  }
+
+  /** Stops the --profile recording and writes its outputs; a failure here only warns. */
+  private static RunReport.ProfileSummary stopProfile(Profiler profiler, PrintWriter out) {
+    if (profiler == null) {
+      return null;
+    }
+    try {
+      return profiler.stop();
+    } catch (RuntimeException e) {
+      out.println("note: --profile: the recording could not be written: " + e.getMessage());
+      return null;
     }
   }
 

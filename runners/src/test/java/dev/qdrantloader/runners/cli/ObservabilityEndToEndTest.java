@@ -322,4 +322,28 @@ class ObservabilityEndToEndTest {
     assertEquals(1, report.get("counters").get("ResourceMonitor.heap_warnings").asLong());
     assertEquals(3, report.get("totals").get("committed").asLong(), "nothing was dropped");
   }
+
+  @Test
+  void profileRecordsTheRunAndWritesAFlameGraphAndTheHotMethods() throws Exception {
+    Path ws = EquivalenceWorkspace.create(dir.resolve("profiled"), EquivalenceWorkspace.stateA());
+    CliEndToEndTest.Run run = CliEndToEndTest.cli(ws, "ingest", "--profile", "--progress", "off");
+    assertEquals(0, run.code(), run.out() + run.err());
+    JsonNode report = new ObjectMapper().readTree(EquivalenceWorkspace.lastRun(ws).toFile());
+    Path runDir = ws.resolve(".qdrant-loader/runs").resolve(report.get("run_id").asText());
+    Path jfr = runDir.resolve("profile.jfr");
+    Path flame = runDir.resolve("flame-graph.html");
+    assertTrue(Files.size(jfr) > 10_000, "recording " + Files.size(jfr) + " bytes");
+    String html = Files.readString(flame);
+    assertTrue(html.contains("qdrant-loader ingest " + report.get("run_id").asText()), "title");
+    assertTrue(
+        html.contains("dev/qdrantloader") || html.contains("dev.qdrantloader"), "our frames");
+    JsonNode profile = report.get("profile");
+    assertEquals(jfr.toString(), profile.get("recording").asText());
+    assertTrue(profile.get("samples").asLong() > 0, profile.toString());
+    int hot = profile.get("hot_methods").size();
+    assertTrue(hot > 0 && hot <= 10, profile.toString());
+    assertTrue(run.out().contains("hot methods (share of samples, self time):"), run.out());
+    String first = profile.get("hot_methods").get(0).get("method").asText();
+    assertTrue(run.out().contains(first), run.out());
+  }
 }
