@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,8 +42,8 @@ class HtmlReportRenderingTest {
 
   @TempDir Path dir;
 
-  @BeforeAll
-  static void chromiumIsThere() {
+  @BeforeEach
+  void chromiumIsThere() {
     assumeFalse(Boolean.getBoolean("chromium.skip"), "skipped: -Dchromium.skip");
     assertTrue(
         Files.isExecutable(CHROMIUM),
