@@ -1,6 +1,13 @@
 package dev.qdrantloader.runners.report;
 
-/** Escaping for text and attribute values: every string from a run passes through here. */
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Escaping for text and attribute values (every string from a run passes through here), and the
+ * small pieces every section of the report uses.
+ */
 final class Html {
   private Html() {}
 
@@ -34,5 +41,38 @@ final class Html {
   /** {@code name="value"}, with a leading space and the value escaped. */
   static String attr(String name, String value) {
     return " " + name + "=\"" + esc(value) + "\"";
+  }
+
+  /** A section with its heading; the caller closes it. */
+  static void section(StringBuilder h, String id, String title) {
+    h.append("<section")
+        .append(attr("id", id))
+        .append(">\n<h2>")
+        .append(esc(title))
+        .append("</h2>\n");
+  }
+
+  /** What an empty section or chart says instead of vanishing. */
+  static void none(StringBuilder h, String text) {
+    h.append("<p class=\"empty\">").append(esc(text)).append("</p>\n");
+  }
+
+  static String count(long v) {
+    return String.format(Locale.ROOT, "%,d", v);
+  }
+
+  static String fixed(double v, int decimals) {
+    if (Double.isNaN(v) || Double.isInfinite(v)) {
+      return "–";
+    }
+    return String.format(Locale.ROOT, "%." + decimals + "f", v);
+  }
+
+  static <K, V> Map<K, V> orEmpty(Map<K, V> m) {
+    return m == null ? Map.of() : m;
+  }
+
+  static <T> List<T> orEmpty(List<T> l) {
+    return l == null ? List.of() : l;
   }
 }
