@@ -11,6 +11,7 @@ import dev.qdrantloader.pipelines.UpToDate;
 import dev.qdrantloader.pipelines.config.IngestionConfig;
 import dev.qdrantloader.runners.observe.MetricsEndpoint;
 import dev.qdrantloader.runners.observe.RunMonitor;
+import dev.qdrantloader.runners.report.HtmlReport;
 import dev.qdrantloader.runners.report.MetricsSnapshot;
 import dev.qdrantloader.runners.report.Profiler;
 import dev.qdrantloader.runners.report.ReportSettings;
@@ -608,11 +609,16 @@ final class IngestCommand implements Callable<Integer> {
     }
   }
 
-  /** Writes {@code runs/<run-id>.json} beside the run's directory and says where. */
+  /**
+   * Writes {@code runs/<run-id>.json} and the HTML report {@code runs/<run-id>.html} beside the
+   * run's directory and says where.
+   */
   private static void writeReport(Path runDir, RunReport report, PrintWriter out) {
     Path json = runDir.resolveSibling(report.runId() + ".json");
     report.write(json);
-    out.println("Run report: " + json);
+    Path html = runDir.resolveSibling(report.runId() + ".html");
+    HtmlReport.write(report, html);
+    out.println("Run report: " + html + " (figures: " + json.getFileName() + ")");
   }
 
   private void linger() {

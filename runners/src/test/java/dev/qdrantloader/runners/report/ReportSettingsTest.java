@@ -85,7 +85,8 @@ class ReportSettingsTest {
     assertFalse(s.cacheEnabled());
     assertEquals(52_428_800L, s.maxFileSize());
     assertEquals(300, s.conversionTimeoutSeconds());
-    assertEquals(0, s.maxHeapFraction());
+    assertEquals(0.9, s.maxHeapFraction(), "global.resources.max_heap's default");
+    assertEquals(1.0, s.maxCpuFraction(), "global.resources.max_cpu's default");
   }
 
   @Test
