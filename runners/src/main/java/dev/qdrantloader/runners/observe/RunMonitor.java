@@ -48,6 +48,7 @@ public final class RunMonitor implements AutoCloseable {
   private final ScheduledExecutorService timer;
   private final List<RunReport.Sample> samples = new ArrayList<>();
   private final List<Long> done = new ArrayList<>();
+  private final List<Long> vectors = new ArrayList<>();
   private double interval;
   private long lastLogNanos;
   private boolean lineShown;
@@ -120,10 +121,12 @@ public final class RunMonitor implements AutoCloseable {
             (now - startNanos) / 1e9, items, busy, ops, cpu, heap.getUsed(), heap.getMax());
     samples.add(sample);
     done.add(documentsDone(m));
+    vectors.add(vectorsReady(m));
     if (samples.size() > MAX_SAMPLES) {
       for (int i = samples.size() - 2; i > 0; i -= 2) {
         samples.remove(i);
         done.remove(i);
+        vectors.remove(i);
       }
       interval *= 2;
     }
@@ -143,7 +146,12 @@ public final class RunMonitor implements AutoCloseable {
     return sample;
   }
 
-  /** The progress line for the latest sample (which is of {@code m}). */
+  /**
+   * The progress line for the latest sample (which is of {@code m}): documents finished of those
+   * listed; chunks with a vector of the chunks to embed (estimated from the documents still to
+   * chunk while some are) and points written; the rate and ETA of the embedding, which is where a
+   * run's time goes (of documents when nothing is embedded); the busiest stage.
+   */
   synchronized String line(MetricsSnapshot m) {
     int lastIndex = samples.size() - 1;
     RunReport.Sample last = samples.get(lastIndex);
@@ -156,29 +164,48 @@ public final class RunMonitor implements AutoCloseable {
     long finished = done.get(lastIndex);
     StringBuilder b = new StringBuilder();
     b.append(String.format(Locale.ROOT, "[%6.1fs] ", last.t()));
-    if (listed > 0) {
-      b.append(
-          String.format(
-              Locale.ROOT,
-              "%,d/%,d documents (%d%%)",
-              finished,
-              listed,
-              Math.min(100, finished * 100 / listed)));
-    } else {
+    if (listed == 0) {
       b.append("listing documents");
+      return b.toString();
     }
     b.append(
         String.format(
             Locale.ROOT,
-            ", %,d chunks, %,d points",
-            m.counter("ChunkDocuments.chunks_emitted"),
-            m.counter("QdrantIO.points_upserted")));
+            "%,d/%,d documents (%d%%)",
+            finished,
+            listed,
+            Math.min(100, finished * 100 / listed)));
+    long chunks = expectedChunks(m);
+    long ready = vectors.get(lastIndex);
+    boolean estimated = chunks > m.counter("ChunkDocuments.chunks_emitted");
+    if (chunks > 0) {
+      b.append(
+          String.format(
+              Locale.ROOT,
+              " | %,d/%s%,d chunks embedded (%d%%), %,d written",
+              ready,
+              estimated ? "~" : "",
+              chunks,
+              Math.min(100, ready * 100 / chunks),
+              m.counter("QdrantIO.points_upserted")));
+    }
     double span = last.t() - base.t();
     if (span > 0) {
-      double rate = (finished - done.get(baseIndex)) / span;
-      b.append(String.format(Locale.ROOT, " | %.1f docs/s", rate));
-      if (rate > 0 && listed > finished) {
-        b.append(" | ETA ").append(duration((listed - finished) / rate));
+      long left;
+      double rate;
+      String unit;
+      if (chunks > 0) {
+        rate = (ready - vectors.get(baseIndex)) / span;
+        left = chunks - ready;
+        unit = "chunks/s";
+      } else {
+        rate = (finished - done.get(baseIndex)) / span;
+        left = listed - finished;
+        unit = "docs/s";
+      }
+      b.append(String.format(Locale.ROOT, " | %.1f %s", rate, unit));
+      if (rate > 0 && left > 0) {
+        b.append(" | ETA ").append(duration(left / rate));
       }
       String busiest = null;
       double most = 0;
@@ -196,12 +223,42 @@ public final class RunMonitor implements AutoCloseable {
     return b.toString();
   }
 
+  /** Chunks that have their vector: embedded, found in a cache, reused from Qdrant, or failed. */
+  static long vectorsReady(MetricsSnapshot m) {
+    return m.counter("EmbedChunks.embeddings_computed")
+        + m.counter("EmbedChunks.cache_hits")
+        + m.counter("EmbedChunks.chunks_failed")
+        + m.counter("ReuseVectors.embeddings_reused");
+  }
+
+  /**
+   * The chunks this run will embed: those emitted so far, plus, while documents are still to be
+   * chunked, as many per document as the chunked ones had.
+   */
+  static long expectedChunks(MetricsSnapshot m) {
+    long emitted = m.counter("ChunkDocuments.chunks_emitted");
+    long chunked = m.counter("ChunkDocuments.documents_chunked");
+    long toChunk =
+        m.counter("DiffDocuments.documents_new")
+            + m.counter("DiffDocuments.documents_changed")
+            + m.counter("DiffDocuments.documents_forced")
+            - m.counter("ReadDocuments.documents_failed")
+            - m.counter("ConvertDocuments.documents_failed")
+            - m.counter("ChunkDocuments.documents_failed");
+    if (chunked == 0 || toChunk <= chunked) {
+      return emitted;
+    }
+    return Math.round((double) emitted / chunked * toChunk);
+  }
+
   /**
    * Documents the run is finished with: unchanged, committed, failed before embedding, or written
    * incompletely.
    */
   static long documentsDone(MetricsSnapshot m) {
+    // With --force, unchanged documents are processed all the same (and counted as forced too).
     return m.counter("DiffDocuments.documents_unchanged")
+        - m.counter("DiffDocuments.documents_forced")
         + m.counter("CommitDocuments.documents_committed")
         + m.counter("CommitDocuments.documents_incomplete")
         + m.counter("ReadDocuments.documents_failed")

@@ -21,7 +21,10 @@ class RunMonitorTest {
     c.put("ReadDocuments.documents_listed", listed);
     c.put("ReadDocuments.documents_read", listed);
     c.put("CommitDocuments.documents_committed", done);
-    c.put("ChunkDocuments.chunks_emitted", done * 3);
+    c.put("DiffDocuments.documents_new", listed);
+    c.put("ChunkDocuments.documents_chunked", listed);
+    c.put("ChunkDocuments.chunks_emitted", listed * 3);
+    c.put("EmbedChunks.embeddings_computed", done * 3);
     c.put("QdrantIO.points_upserted", done * 3);
     Map<String, DistributionResult> d = new HashMap<>();
     d.put("EmbedChunks.embed_millis", DistributionResult.create(embedMillis, 10, 1, 100));
@@ -42,10 +45,38 @@ class RunMonitorTest {
     monitor.sample(now);
     String line = monitor.line(now);
     assertTrue(line.contains("200/1,000 documents (20%)"), line);
-    assertTrue(line.contains("600 chunks, 600 points"), line);
+    assertTrue(line.contains("| 600/3,000 chunks embedded (20%), 600 written"), line);
     assertTrue(
-        line.matches(".*\\| \\d+\\.\\d docs/s \\| ETA \\d+s \\| busiest: embed \\(.*"), line);
+        line.matches(".*\\| \\d+\\.\\d chunks/s \\| ETA \\d+s \\| busiest: embed \\(.*"), line);
     assertEquals(out.toString(), "", "nothing printed with progress off");
+  }
+
+  @Test
+  void whileDocumentsAreStillChunkedTheChunksToEmbedAreEstimated() {
+    Map<String, Long> c = new HashMap<>();
+    c.put("ReadDocuments.documents_listed", 100L);
+    c.put("DiffDocuments.documents_new", 60L);
+    c.put("DiffDocuments.documents_unchanged", 40L);
+    c.put("ChunkDocuments.documents_chunked", 30L);
+    c.put("ChunkDocuments.chunks_emitted", 90L);
+    c.put("EmbedChunks.embeddings_computed", 45L);
+    MetricsSnapshot m = new MetricsSnapshot(c, Map.of());
+    assertEquals(180, RunMonitor.expectedChunks(m), "3 per document for 60 documents");
+    assertEquals(40, RunMonitor.documentsDone(m), "the unchanged ones");
+    RunMonitor monitor =
+        new RunMonitor(
+            () -> MetricsSnapshot.EMPTY,
+            1000,
+            RunMonitor.Progress.OFF,
+            0,
+            new PrintWriter(new StringWriter()));
+    monitor.sample(m);
+    assertTrue(monitor.line(m).contains("45/~180 chunks embedded (25%)"), monitor.line(m));
+    // --force: the unchanged documents are processed too, so they are not done yet
+    c.put("DiffDocuments.documents_forced", 40L);
+    MetricsSnapshot forced = new MetricsSnapshot(c, Map.of());
+    assertEquals(0, RunMonitor.documentsDone(forced));
+    assertEquals(300, RunMonitor.expectedChunks(forced));
   }
 
   @Test
