@@ -13,6 +13,9 @@
 #             documents edited (one paragraph each, a different set each run)
 #   limit     the cold run's chunk texts embedded whole, straight through ONNX Runtime (runs cold)
 #   overhead  the same pipeline with a zero-cost embedder
+#   metrics   what observing a run costs: --runs pairs of overhead runs, observation off and on
+#             (progress monitor, /metrics scraped every second), and JMH's cost of a Beam metric
+#             update
 #   peer      LangChain4j's EmbeddingStoreIngestor: same model, splitter size and server
 #   memory    peak RSS of the cold ingest of the corpus copied --memory-copies times (runs cold)
 #   remote    ours and LangChain4j's OpenAiEmbeddingModel + EmbeddingStoreIngestor against a fake
@@ -21,7 +24,8 @@
 #             many chunks are sent
 #   local-qdrant  JMH: the embedded Qdrant server's upsert throughput and search latency
 # --corpus      default ../shared/corpus/tldr (beside this repository)
-# --runs        runs per pipeline scenario (and per kind of re-run), each in a fresh JVM (default 3)
+# --runs        runs per pipeline scenario (per kind of re-run; pairs for metrics), each run in a
+#               fresh JVM (default 3)
 # --memory-copies  copies of the corpus for the memory scenario (default 10)
 # --quick       shorter JMH iterations for local-qdrant (noisier)
 # --scale       fraction of the remote (50,000 chunks) and duplicates corpora, for dry runs (default 1)
@@ -32,7 +36,7 @@ cd "$(dirname "$0")/.."
 
 command="./benchmarks/run.sh${*:+ $*}"
 quick=false
-scenarios="cold,spark,rerun,limit,overhead,peer,memory,remote,duplicates,local-qdrant"
+scenarios="cold,spark,rerun,limit,overhead,metrics,peer,memory,remote,duplicates,local-qdrant"
 corpus="../shared/corpus/tldr"
 runs=3
 copies=10
@@ -47,7 +51,7 @@ while [ $# -gt 0 ]; do
     --memory-copies) copies="$2"; shift 2 ;;
     --scale) scale="$2"; shift 2 ;;
     --remote-sides) sides="$2"; shift 2 ;;
-    -h|--help) sed -n '2,29p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,33p' "$0"; exit 0 ;;
     *) echo "unknown option: $1 (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -59,7 +63,7 @@ mkdir -p benchmarks/results
 pipeline=()
 for scenario in ${scenarios//,/ }; do
   case "$scenario" in
-    cold|spark|rerun|limit|overhead|peer|memory|remote|duplicates) pipeline+=("$scenario") ;;
+    cold|spark|rerun|limit|overhead|metrics|peer|memory|remote|duplicates) pipeline+=("$scenario") ;;
     local-qdrant)
       json=benchmarks/results/local-qdrant.json
       jmh_args=()

@@ -32,6 +32,9 @@ import java.util.stream.Stream;
  *       1% of its documents edited ({@link RerunScenario}).
  *   <li><b>limit</b>: the cold run's chunk texts embedded whole, straight through ONNX Runtime.
  *   <li><b>overhead</b>: the same pipeline with a zero-cost embedder.
+ *   <li><b>metrics</b>: overhead runs in pairs with the run's observation off and on (progress
+ *       monitor, Prometheus endpoint scraped every second), and JMH's cost of a Beam metric update
+ *       ({@link MetricsScenario}).
  *   <li><b>peer</b>: LangChain4j's EmbeddingStoreIngestor, same model, splitter and server.
  *   <li><b>memory</b>: peak RSS of the cold ingest for the corpus and for N copies of it.
  *   <li><b>remote</b>: our ingest and LangChain4j's against a fake remote provider, 50,000 chunks
@@ -46,7 +49,16 @@ import java.util.stream.Stream;
 public final class PipelineBenchmarks {
   static final List<String> ALL =
       List.of(
-          "cold", "spark", "rerun", "limit", "overhead", "peer", "memory", "remote", "duplicates");
+          "cold",
+          "spark",
+          "rerun",
+          "limit",
+          "overhead",
+          "metrics",
+          "peer",
+          "memory",
+          "remote",
+          "duplicates");
 
   /** The scenarios of the "Remote embedding provider" section; the others are the pipeline's. */
   static final List<String> REMOTE = List.of("remote", "duplicates");
@@ -168,6 +180,9 @@ public final class PipelineBenchmarks {
     }
     if (scenarios.contains("overhead")) {
       overhead();
+    }
+    if (scenarios.contains("metrics")) {
+      results.set("metrics", new MetricsScenario(this, work, runs).run(corpus));
     }
     if (scenarios.contains("peer")) {
       peer();

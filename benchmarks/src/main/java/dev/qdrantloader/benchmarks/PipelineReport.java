@@ -59,7 +59,8 @@ final class PipelineReport {
     StringBuilder s = new StringBuilder();
     s.append(BEGIN).append('\n');
     s.append(
-        "## Ingest pipeline: cold run, re-runs, the model's limit, overhead, a peer, memory\n\n");
+        "## Ingest pipeline: cold run, re-runs, the model's limit, overhead, metrics, a peer,"
+            + " memory\n\n");
     s.append(
         f(
             "Measured %s on %s, commit `%s`%s. %s. Corpus `%s` (%,d files; the `*.md` files except"
@@ -197,6 +198,8 @@ final class PipelineReport {
           overheadWall,
           "%,.0f");
     }
+    MetricsReport metrics = new MetricsReport(r, cores(r));
+    metrics.rows(s);
     JsonNode peer = r.path("peer").path("runs");
     Figure peerCold = null;
     Figure peerRerun = null;
@@ -267,6 +270,7 @@ final class PipelineReport {
           overheadRate.median() >= OVERHEAD_TARGET,
           f("at %.0f%% of the target", 100 * overheadRate.median() / OVERHEAD_TARGET));
     }
+    metrics.targets(s);
     if (coldIngest != null && peerCold != null) {
       double ratio = peerCold.median() / coldIngest.median();
       target(
@@ -311,6 +315,7 @@ final class PipelineReport {
           f("over by %.0f%%", (ratio / MEMORY_TARGET - 1) * 100));
     }
 
+    metrics.note(s);
     if (cold.size() > 0) {
       JsonNode run = cold.get(0);
       s.append(
