@@ -154,6 +154,7 @@ public final class OverheadRun {
               .start();
       MetricsScraper scraper = MetricsScraper.start(url, SCRAPE_MILLIS);
       long t0 = System.nanoTime();
+      long cpu0 = processCpuNanos();
       PipelineResult result;
       double seconds;
       try {
@@ -161,6 +162,18 @@ public final class OverheadRun {
         running.set(result);
         PipelineResult.State state = result.waitUntilFinish();
         seconds = (System.nanoTime() - t0) / 1e9;
+        // CPU of the threads observation adds, before they stop: the monitor's and the endpoint's
+        // (what a run with --metrics-port spends); the scraper's stands for Prometheus, which runs
+        // elsewhere, and is reported apart.
+        long process = processCpuNanos() - cpu0;
+        Map<String, Long> threads = threadCpuNanos();
+        long observer = threads.getOrDefault("monitor", 0L) + threads.getOrDefault("endpoint", 0L);
+        json.put("process_cpu_seconds", process / 1e9);
+        json.put("observer_cpu_seconds", observer / 1e9);
+        json.put("monitor_cpu_seconds", threads.getOrDefault("monitor", 0L) / 1e9);
+        json.put("endpoint_cpu_seconds", threads.getOrDefault("endpoint", 0L) / 1e9);
+        json.put("scraper_cpu_seconds", threads.getOrDefault("scraper", 0L) / 1e9);
+        json.put("observer_cpu_share", process > 0 ? (double) observer / process : 0.0);
         if (state != null && state != PipelineResult.State.DONE) {
           throw new IllegalStateException("the pipeline ended " + state);
         }
@@ -187,5 +200,39 @@ public final class OverheadRun {
       }
       return new Observed(result, seconds);
     }
+  }
+
+  /** This process's CPU time so far (all threads, living and gone). */
+  static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
+
+  /**
+   * CPU time of the living threads that observation adds, by role: {@code monitor} (the run
+   * monitor's sampler), {@code endpoint} (the metrics endpoint's handlers and the JDK HTTP server's
+   * dispatcher), {@code scraper} (the benchmark's stand-in for Prometheus).
+   */
+  static Map<String, Long> threadCpuNanos() {
+    java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+    Map<String, Long> out = new TreeMap<>();
+    for (java.lang.management.ThreadInfo t : mx.getThreadInfo(mx.getAllThreadIds())) {
+      if (t == null) {
+        continue;
+      }
+      String name = t.getThreadName();
+      String role =
+          name.startsWith("qdrant-loader-monitor")
+              ? "monitor"
+              : name.startsWith(MetricsEndpoint.THREAD_NAME) || name.equals("HTTP-Dispatcher")
+                  ? "endpoint"
+                  : name.startsWith("metrics-scraper") ? "scraper" : null;
+      long cpu = role == null ? -1 : mx.getThreadCpuTime(t.getThreadId());
+      if (cpu > 0) {
+        out.merge(role, cpu, Long::sum);
+      }
+    }
+    return out;
   }
 }

@@ -20,6 +20,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.apache.beam.sdk.metrics.DistributionResult;
@@ -47,10 +50,15 @@ public final class MetricsEndpoint implements AutoCloseable {
   /** Prefix of every metric of ours. */
   public static final String PREFIX = "qdrant_loader_";
 
-  private final HTTPServer server;
+  /** Names of the threads that answer scrapes (two at most). */
+  public static final String THREAD_NAME = "qdrant-loader-metrics-http";
 
-  private MetricsEndpoint(HTTPServer server) {
+  private final HTTPServer server;
+  private final ExecutorService handlers;
+
+  private MetricsEndpoint(HTTPServer server, ExecutorService handlers) {
     this.server = server;
+    this.handlers = handlers;
   }
 
   /**
@@ -76,9 +84,28 @@ public final class MetricsEndpoint implements AutoCloseable {
     registry.register(
         (MultiCollector)
             () -> snapshots(live.get(), finished.getAsBoolean(), runId, runner, startNanos));
-    HTTPServer server =
-        HTTPServer.builder().hostname(host).port(port).registry(registry).buildAndStart();
-    return new MetricsEndpoint(server);
+    AtomicInteger threads = new AtomicInteger();
+    ExecutorService handlers =
+        Executors.newFixedThreadPool(
+            2,
+            r -> {
+              Thread t = new Thread(r, THREAD_NAME + "-" + threads.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+    try {
+      HTTPServer server =
+          HTTPServer.builder()
+              .hostname(host)
+              .port(port)
+              .registry(registry)
+              .executorService(handlers)
+              .buildAndStart();
+      return new MetricsEndpoint(server, handlers);
+    } catch (IOException | RuntimeException e) {
+      handlers.shutdownNow();
+      throw e;
+    }
   }
 
   /** The port it listens on. */
@@ -89,6 +116,7 @@ public final class MetricsEndpoint implements AutoCloseable {
   @Override
   public void close() {
     server.close();
+    handlers.shutdownNow();
   }
 
   /** The Prometheus families for one snapshot of the Beam metrics. */

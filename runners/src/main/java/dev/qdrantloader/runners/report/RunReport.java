@@ -66,54 +66,6 @@ public record RunReport(
 
   public static final int VERSION = 1;
 
-  /** A report of a run that did not fail as a whole. */
-  public RunReport(
-      int reportVersion,
-      String runId,
-      String started,
-      String ended,
-      double seconds,
-      String status,
-      String scope,
-      String runner,
-      Map<String, String> versions,
-      String configDigest,
-      Settings settings,
-      Map<String, Long> totals,
-      List<StageFigures> stages,
-      Map<String, Long> counters,
-      Map<String, Map<String, Long>> distributions,
-      List<FailureCount> failureCounts,
-      List<FailureLine> failures,
-      Timeline timeline,
-      Resources resources,
-      List<Advice> advice,
-      ProfileSummary profile) {
-    this(
-        reportVersion,
-        runId,
-        started,
-        ended,
-        seconds,
-        status,
-        scope,
-        runner,
-        versions,
-        configDigest,
-        settings,
-        totals,
-        stages,
-        counters,
-        distributions,
-        failureCounts,
-        failures,
-        timeline,
-        resources,
-        advice,
-        profile,
-        null);
-  }
-
   /**
    * The settings a run's figures are read against (tuning advice names them). {@link
    * ReportSettings#of} fills it from the effective configuration.

@@ -226,6 +226,7 @@ class HtmlReportTest {
             null,
             null,
             null,
+            null,
             null);
     String nothing = HtmlReport.render(bare);
     for (String id :
@@ -321,6 +322,7 @@ class HtmlReportTest {
         r.timeline(),
         r.resources(),
         r.advice(),
-        r.profile());
+        r.profile(),
+        null);
   }
 }

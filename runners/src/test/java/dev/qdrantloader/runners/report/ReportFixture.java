@@ -273,7 +273,8 @@ final class ReportFixture {
         new Timeline(1.0, samples),
         resources,
         advice,
-        profile);
+        profile,
+        null);
   }
 
   private static Map<String, String> versions() {
@@ -340,7 +341,8 @@ final class ReportFixture {
         timeline,
         r.resources(),
         r.advice(),
-        r.profile());
+        r.profile(),
+        null);
   }
 
   /** The same report with other failures, advice and profile. */
@@ -371,6 +373,7 @@ final class ReportFixture {
         r.timeline(),
         r.resources(),
         advice,
-        profile);
+        profile,
+        null);
   }
 }

@@ -183,6 +183,7 @@ class TuningAdviceTest {
           null,
           new RunReport.Resources(throttles, throttledSeconds, List.of(), peakCpu, peakHeap),
           List.of(),
+          null,
           null);
     }
 
@@ -246,7 +247,7 @@ class TuningAdviceTest {
     RunReport bare =
         new RunReport(
             1, "r", "s", "e", 100, "failed", "all", "direct", null, null, null, null, null, null,
-            null, null, null, null, null, null, null);
+            null, null, null, null, null, null, null, null);
     assertEquals(List.of(), TuningAdvice.advise(bare));
   }
 
