@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The observability of a DirectRunner ingest as a user meets it: the Prometheus endpoint scraped
  * while the run goes on, the progress lines, the per-stage summary and the run report.
  */
-class ObservabilityEndToEndTest {
+public class ObservabilityEndToEndTest {
   @TempDir Path dir;
 
   private static final Pattern SAMPLE =
@@ -47,7 +47,7 @@ class ObservabilityEndToEndTest {
   }
 
   /** Series that appear only once what they count has happened (a retry, a 429, a wait). */
-  private static final List<String> ON_EVENT =
+  public static final List<String> ON_EVENT =
       List.of(
           "qdrant_loader_embedding_retries_total",
           "qdrant_loader_embedding_throttled_total",

@@ -91,4 +91,24 @@ class MetricsEndpointTest {
       assertTrue(response.body().contains("jvm_memory_used_bytes"), response.body());
     }
   }
+
+  @Test
+  void theDashboardsOnEventSeriesAreWhatTheEndpointNamesThoseBeamCounters() throws Exception {
+    // Series that exist only once their event happened (a retry, a 429, a wait): the dashboard
+    // test cannot see them in its scrape, so their names are checked here, from the Beam counters
+    // the transforms declare.
+    MetricsSnapshot m =
+        new MetricsSnapshot(
+            Map.of(
+                "EmbedChunks.embedding_retries", 1L,
+                "EmbedChunks.embedding_throttled", 1L,
+                "EmbedChunks.cache_hits", 1L,
+                "ReuseVectors.embeddings_reused", 1L,
+                "ResourceMonitor.throttled_millis", 1L),
+            Map.of());
+    String text = text(m, false);
+    for (String series : dev.qdrantloader.runners.cli.ObservabilityEndToEndTest.ON_EVENT) {
+      assertTrue(text.contains("\n" + series + "{stage="), series + " not in\n" + text);
+    }
+  }
 }
