@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.qdrantloader.io.embedding.remote.FakeEmbeddingServer;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
@@ -345,5 +346,58 @@ public class ObservabilityEndToEndTest {
     assertTrue(run.out().contains("hot methods (share of samples, self time):"), run.out());
     String first = profile.get("hot_methods").get(0).get("method").asText();
     assertTrue(run.out().contains(first), run.out());
+  }
+
+  @Test
+  void aRunThatFailsAsAWholeStillWritesItsReport() throws Exception {
+    try (FakeEmbeddingServer server =
+        FakeEmbeddingServer.start(
+            FakeEmbeddingServer.Config.defaults().withDimension(16).withFaults(0, "401", 0))) {
+      Path ws = dir.resolve("failing");
+      CliEndToEndTest.write(
+          ws,
+          "config.yaml",
+          "global:\n"
+              + "  qdrant:\n"
+              + "    collection_name: failing\n"
+              + "  embedding:\n"
+              + "    provider: openai_compatible\n"
+              + "    model: nomic-embed-text\n"
+              + "    base_url: "
+              + server.baseUrl()
+              + "\n"
+              + "    api_key: sk-test\n"
+              + "projects:\n"
+              + "  handbook:\n"
+              + "    sources:\n"
+              + "      localfile:\n"
+              + "        notes:\n"
+              + "          base_url: docs\n");
+      for (int i = 0; i < 4; i++) {
+        CliEndToEndTest.write(ws, "docs/page" + i + ".md", "# Page " + i + "\n\nText " + i + ".\n");
+      }
+      // The probe before the run is answered; every request of the run is refused with 401 (a key
+      // revoked mid-run), which stops the run.
+      CompletableFuture<CliEndToEndTest.Run> run =
+          CompletableFuture.supplyAsync(
+              () -> CliEndToEndTest.cli(ws, "ingest", "--progress", "off"));
+      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+      while (server.served() < 1 && System.nanoTime() < deadline) {
+        Thread.sleep(1);
+      }
+      server.setFaultRate(1.0);
+      CliEndToEndTest.Run failed = run.get(2, TimeUnit.MINUTES);
+      assertEquals(1, failed.code(), failed.out() + failed.err());
+      assertTrue(failed.err().contains("the run failed and was stopped"), failed.err());
+      Path json = EquivalenceWorkspace.lastRun(ws);
+      JsonNode report = new ObjectMapper().readTree(json.toFile());
+      assertEquals("failed", report.get("status").asText(), report.toString());
+      assertTrue(report.get("error").asText().contains("401"), report.get("error").asText());
+      assertEquals(4, report.get("totals").get("documents_listed").asLong(), report.toString());
+      assertTrue(
+          Files.readString(json.resolveSibling(report.get("run_id").asText() + ".html"))
+              .contains("failed"));
+      assertTrue(failed.out().contains("Run report: "), failed.out());
+    }
   }
 }

@@ -394,6 +394,10 @@ public final class FakeEmbeddingServer implements AutoCloseable {
             arrivals.add(new Arrival(arrived, 0, hash, tokenTotal));
             sleep(60_000);
             return;
+          case "401":
+            arrivals.add(new Arrival(arrived, 401, hash, tokenTotal));
+            error(ex, 401, "Incorrect API key provided");
+            return;
           case "malformed":
             arrivals.add(new Arrival(arrived, 200, hash, tokenTotal));
             send(ex, 200, "{\"object\": \"list\", \"data\": [".getBytes(StandardCharsets.UTF_8));
