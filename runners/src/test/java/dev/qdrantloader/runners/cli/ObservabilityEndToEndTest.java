@@ -86,29 +86,33 @@ public class ObservabilityEndToEndTest {
     assertTrue(missing.isEmpty(), "the dashboard asks for series not served: " + missing);
   }
 
-  @Test
-  void metricsEndpointIsScrapedDuringTheRunAndTheReportHoldsTheSummarysTotals() throws Exception {
-    Path ws = EquivalenceWorkspace.create(dir.resolve("ws"), EquivalenceWorkspace.stateA());
-    Files.write(ws.resolve("docs/broken.pdf"), "%PDF-1.4 not really a pdf".getBytes());
+  /** An ingest with --metrics-port 0 and what its endpoint served until the figures were final. */
+  record Scraped(
+      int code, String out, String err, List<Map<String, Double>> scrapes, String lastText) {}
+
+  /**
+   * Runs {@code ingest --metrics-port 0 --metrics-linger 4 <extra>} on {@code ws} and scrapes its
+   * endpoint every 100 ms until {@code qdrant_loader_run_finished} is 1.
+   */
+  static Scraped ingestScraped(Path ws, String... extra) throws Exception {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--workspace",
+                ws.toString(),
+                "ingest",
+                "--metrics-port",
+                "0",
+                "--metrics-linger",
+                "4"));
+    args.addAll(List.of(extra));
     CompletableFuture<Integer> run =
         CompletableFuture.supplyAsync(
             () ->
                 QdrantLoaderCli.run(
-                    new String[] {
-                      "--workspace",
-                      ws.toString(),
-                      "ingest",
-                      "--metrics-port",
-                      "0",
-                      "--metrics-linger",
-                      "4",
-                      "--progress",
-                      "log",
-                      "--progress-every",
-                      "0.5"
-                    },
+                    args.toArray(String[]::new),
                     new PrintWriter(out, true),
                     new PrintWriter(err, true)));
     Pattern address = Pattern.compile("Metrics at (http://127\\.0\\.0\\.1:\\d+/metrics)");
@@ -123,18 +127,19 @@ public class ObservabilityEndToEndTest {
       }
     }
     assertTrue(url != null, "no metrics address printed:\n" + out + err);
-
     HttpClient http = HttpClient.newHttpClient();
     List<Map<String, Double>> scrapes = new ArrayList<>();
-    Map<String, Double> last = null;
+    Map<String, Double> last = Map.of();
     String lastText = "";
-    HttpResponse<String> response = null;
     while (System.nanoTime() < deadline) {
-      response =
+      HttpResponse<String> response =
           http.send(
               HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
               HttpResponse.BodyHandlers.ofString());
       assertEquals(200, response.statusCode());
+      assertTrue(
+          response.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"),
+          response.headers().toString());
       lastText = response.body();
       last = parse(lastText);
       scrapes.add(last);
@@ -143,11 +148,24 @@ public class ObservabilityEndToEndTest {
       }
       Thread.sleep(100);
     }
-    assertTrue(
-        response.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"),
-        response.headers().toString());
     assertEquals(1.0, last.get("qdrant_loader_run_finished"), "the run did not finish in time");
-    assertEquals(1, run.get(2, TimeUnit.MINUTES), out + "\n" + err); // broken.pdf failed
+    int code = run.get(2, TimeUnit.MINUTES);
+    return new Scraped(code, out.toString(), err.toString(), scrapes, lastText);
+  }
+
+  @Test
+  void metricsEndpointIsScrapedDuringTheRunAndTheReportHoldsTheSummarysTotals() throws Exception {
+    Path ws = EquivalenceWorkspace.create(dir.resolve("ws"), EquivalenceWorkspace.stateA());
+    Files.write(ws.resolve("docs/broken.pdf"), "%PDF-1.4 not really a pdf".getBytes());
+    Scraped scraped = ingestScraped(ws, "--progress", "log", "--progress-every", "0.5");
+    assertEquals(1, scraped.code(), scraped.out() + "\n" + scraped.err()); // broken.pdf failed
+    List<Map<String, Double>> scrapes = scraped.scrapes();
+    Map<String, Double> last = scrapes.get(scrapes.size() - 1);
+    String lastText = scraped.lastText();
+    StringWriter out = new StringWriter();
+    out.write(scraped.out());
+    StringWriter err = new StringWriter();
+    err.write(scraped.err());
 
     // Live: a scrape before the end already showed documents read, and fewer chunks than at the
     // end (the figures move while the pipeline runs).
@@ -276,6 +294,20 @@ public class ObservabilityEndToEndTest {
         status.out().contains("Reports     1 under")
             && status.out().contains(report.get("run_id").asText() + "  failed_documents"),
         status.out());
+
+    // A second run after a file was deleted: the diff and delete stages count it, the read stage
+    // counts the unchanged files it did not read.
+    Files.delete(ws.resolve("docs/pages/ops/page-03.md"));
+    Scraped second = ingestScraped(ws, "--progress", "off");
+    assertEquals(1, second.code(), second.out() + second.err()); // broken.pdf fails again
+    Map<String, Double> after = second.scrapes().get(second.scrapes().size() - 1);
+    assertEquals(1.0, after.get("qdrant_loader_documents_deleted_total{stage=\"diff\"}"));
+    assertEquals(1.0, after.get("qdrant_loader_documents_removed_total{stage=\"delete\"}"));
+    assertEquals(
+        27.0, after.get("qdrant_loader_documents_unchanged_total{stage=\"diff\"}"), second.out());
+    assertTrue(
+        after.getOrDefault("qdrant_loader_documents_not_read_total{stage=\"read\"}", 0.0) >= 27,
+        second.lastText());
 
     // Progress in log mode: plain lines, the last one at the end of the run.
     assertTrue(
