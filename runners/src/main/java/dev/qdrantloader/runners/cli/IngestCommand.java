@@ -167,9 +167,9 @@ final class IngestCommand implements Callable<Integer> {
       paramLabel = "MODE",
       defaultValue = "auto",
       description =
-          "Progress while the pipeline runs: line (one line redrawn in place), log (a plain line"
-              + " every --progress-every), off, or auto (line on a terminal, else log)."
-              + " DirectRunner only.")
+          "Progress while the pipeline runs, on stderr: line (one line redrawn in place), log (a"
+              + " plain line every --progress-every), off, or auto (line when stderr is a"
+              + " terminal, else log). DirectRunner only.")
   String progress;
 
   @Option(
@@ -239,7 +239,24 @@ final class IngestCommand implements Callable<Integer> {
         choice.kind() == RunnerChoice.Kind.DATAFLOW
             ? options.as(DataflowPipelineOptions.class).getTemplateLocation()
             : null;
-    EmbeddingPlan embedding = Probe.embedding(config, out);
+    Instant started = Instant.now();
+    String runId =
+        DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS").withZone(ZoneOffset.UTC).format(started);
+    // The endpoint's port is taken before anything else is touched (a port in use is exit 2).
+    MetricsEndpoint endpoint =
+        metricsEndpoint(liveMetrics, () -> finalMetrics.get() != null, runId, choice, t0, out);
+    EmbeddingPlan embedding;
+    Path runDir = Workspaces.stateDir(config.workspace()).resolve("runs").resolve(runId);
+    try {
+      embedding = Probe.embedding(config, out);
+      Files.createDirectories(runDir);
+    } catch (IOException e) {
+      closeQuietly(endpoint);
+      throw new UncheckedIOException("cannot create " + runDir, e);
+    } catch (RuntimeException | Error e) {
+      closeQuietly(endpoint);
+      throw e;
+    }
     if (!choice.inThisJvm() && embedding.persistentCache() != null) {
       out.println(
           "note: the on-disk embedding cache is not used with "
@@ -249,19 +266,8 @@ final class IngestCommand implements Callable<Integer> {
       embedding = embedding.withoutPersistentCache();
     }
     String collection = config.qdrant().collectionName();
-    Instant started = Instant.now();
-    String runId =
-        DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS").withZone(ZoneOffset.UTC).format(started);
-    Path runDir = Workspaces.stateDir(config.workspace()).resolve("runs").resolve(runId);
-    try {
-      Files.createDirectories(runDir);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot create " + runDir, e);
-    }
-    try (QdrantTarget target = QdrantTarget.open(config);
-        MetricsEndpoint endpoint =
-            metricsEndpoint(
-                liveMetrics, () -> finalMetrics.get() != null, runId, choice, t0, out)) {
+    try (endpoint;
+        QdrantTarget target = QdrantTarget.open(config)) {
       boolean sweep = force;
       boolean created =
           QdrantCollections.ensure(
@@ -317,21 +323,17 @@ final class IngestCommand implements Callable<Integer> {
                   + " part new)");
         }
       }
-      RunHistory.started(target.client(), collection, runId, started.toString(), scope);
       List<Failure> failures = new ArrayList<>(planned.unavailableSources());
       RunReport.Settings settings =
-          ReportSettings.of(
-              config,
-              embedding,
-              choice.describe(),
-              choice.kind() == RunnerChoice.Kind.DIRECT ? DirectRun.parallelism() : 0);
+          ReportSettings.of(config, embedding, choice.describe(), choice.threadsInThisJvm());
       RunReport.ProfileSummary profileSummary = null;
       Profiler profiler =
           profile ? Profiler.start(runDir, "qdrant-loader ingest " + runId + " " + scope) : null;
+      RunMonitor monitor = null;
       try {
+        RunHistory.started(target.client(), collection, runId, started.toString(), scope);
         MetricsSnapshot metrics = MetricsSnapshot.EMPTY;
         RunReport.Timeline timeline = new RunReport.Timeline(0, List.of());
-        RunMonitor monitor = null;
         Optional<Map<String, Long>> upToDate = UpToDate.check(job, target.client());
         if (upToDate.isPresent()) {
           metrics = new MetricsSnapshot(upToDate.get(), Map.of());
@@ -374,51 +376,68 @@ final class IngestCommand implements Callable<Integer> {
               monitor.finish(atFailure);
             }
             Throwable cause = e.getCause() != null ? e.getCause() : e;
-            RunHistory.ended(
-                target.client(),
-                collection,
-                new RunHistory.Run(
-                    runId,
-                    started.toString(),
-                    Instant.now().toString(),
-                    RunHistory.FAILED,
-                    scope,
-                    Map.of()));
+            String error = cause.getClass().getSimpleName() + ": " + cause.getMessage();
             spec.commandLine()
                 .getErr()
                 .println(
                     "error: the run failed and was stopped: "
-                        + cause.getClass().getSimpleName()
-                        + ": "
-                        + cause.getMessage()
+                        + error
                         + " (the collection keeps every document as it was before or as this run"
                         + " completed it; run ingest again)");
             profileSummary = stopProfile(profiler, out);
             double failedAfter = (System.nanoTime() - t0) / 1e9;
-            writeReport(
-                runDir,
-                RunReports.of(
-                    runId,
-                    started,
-                    Instant.now(),
-                    new RunSummary(
-                        atFailure.counters(),
-                        failures,
-                        failedAfter,
-                        collection,
-                        target.description(),
-                        force),
-                    scope,
-                    choice.describe(),
-                    config,
-                    Stages.figures(atFailure, failedAfter),
-                    atFailure,
-                    monitor == null ? timeline : monitor.timeline(),
-                    monitor,
-                    settings,
-                    profileSummary,
-                    cause.getClass().getSimpleName() + ": " + cause.getMessage()),
-                out);
+            // The report and the run history are written each on its own: when the failure is
+            // Qdrant's, the history cannot be, and the report still says what happened.
+            try {
+              writeReport(
+                  runDir,
+                  RunReports.of(
+                      runId,
+                      started,
+                      Instant.now(),
+                      new RunSummary(
+                          atFailure.counters(),
+                          failures,
+                          failedAfter,
+                          collection,
+                          target.description(),
+                          force),
+                      scope,
+                      choice.describe(),
+                      config,
+                      Stages.figures(atFailure, failedAfter),
+                      atFailure,
+                      monitor == null ? timeline : monitor.timeline(),
+                      monitor,
+                      settings,
+                      profileSummary,
+                      error),
+                  out);
+            } catch (RuntimeException reportFailure) {
+              spec.commandLine()
+                  .getErr()
+                  .println("error: the run report could not be written: " + reportFailure);
+            }
+            finalMetrics.set(atFailure);
+            try {
+              RunHistory.ended(
+                  target.client(),
+                  collection,
+                  new RunHistory.Run(
+                      runId,
+                      started.toString(),
+                      Instant.now().toString(),
+                      RunHistory.FAILED,
+                      scope,
+                      Map.of()));
+            } catch (RuntimeException historyFailure) {
+              spec.commandLine()
+                  .getErr()
+                  .println(
+                      "error: the run history could not record the failure ("
+                          + historyFailure.getMessage()
+                          + "): the next ingest treats this run as interrupted");
+            }
             return QdrantLoaderCli.FAILED_DOCUMENTS;
           }
           metrics = MetricsSnapshot.of(result, false);
@@ -483,6 +502,9 @@ final class IngestCommand implements Callable<Integer> {
         }
         return failures.isEmpty() ? QdrantLoaderCli.OK : QdrantLoaderCli.FAILED_DOCUMENTS;
       } finally {
+        if (monitor != null) {
+          monitor.close();
+        }
         if (profiler != null) {
           profiler.close();
         }
@@ -529,8 +551,7 @@ final class IngestCommand implements Callable<Integer> {
   private RunMonitor.Progress progressMode(RunnerChoice choice) {
     RunMonitor.Progress mode =
         switch (progress) {
-          case "auto" ->
-              System.console() != null ? RunMonitor.Progress.LINE : RunMonitor.Progress.LOG;
+          case "auto" -> stderrIsTerminal() ? RunMonitor.Progress.LINE : RunMonitor.Progress.LOG;
           case "line" -> RunMonitor.Progress.LINE;
           case "log" -> RunMonitor.Progress.LOG;
           case "off" -> RunMonitor.Progress.OFF;
@@ -552,6 +573,23 @@ final class IngestCommand implements Callable<Integer> {
               + " run in the runner's own UI");
     }
     return mode;
+  }
+
+  /**
+   * Whether this process's stderr (where progress goes) is a terminal: on Linux what fd 2 points
+   * at; elsewhere, whether the JVM has a console (stdin and stdout on a terminal).
+   */
+  static boolean stderrIsTerminal() {
+    try {
+      Path fd = Path.of("/proc/self/fd/2");
+      if (Files.isSymbolicLink(fd)) {
+        String target = Files.readSymbolicLink(fd).toString();
+        return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
+      }
+    } catch (IOException | RuntimeException e) {
+      // not Linux, or not readable: fall back to the console
+    }
+    return System.console() != null;
   }
 
   /** The Prometheus endpoint of --metrics-port, or null; a port that cannot be bound is exit 2. */
@@ -597,6 +635,12 @@ final class IngestCommand implements Callable<Integer> {
               + " ("
               + e.getMessage()
               + ")");
+    }
+  }
+
+  private static void closeQuietly(MetricsEndpoint endpoint) {
+    if (endpoint != null) {
+      endpoint.close();
     }
   }
 

@@ -94,6 +94,28 @@ public record RunnerChoice(Kind kind, String sparkMaster, List<String> pipelineA
   }
 
   /**
+   * Worker threads of a run in this JVM: the DirectRunner's, or Spark local's ({@code local[N]},
+   * {@code local[*]} for every core, {@code local} for one); 0 when the workers are elsewhere.
+   */
+  public int threadsInThisJvm() {
+    if (kind == Kind.DIRECT) {
+      return DirectRun.parallelism();
+    }
+    if (!inThisJvm()) {
+      return 0;
+    }
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("local\\[(\\d+|\\*)(?:,\\s*\\d+)?\\]")
+            .matcher(effectiveSparkMaster());
+    if (!m.matches()) {
+      return 1; // "local"
+    }
+    return m.group(1).equals("*")
+        ? Runtime.getRuntime().availableProcessors()
+        : Integer.parseInt(m.group(1));
+  }
+
+  /**
    * The pipeline's workers run on this machine (DirectRunner, Spark local, a Spark master on
    * 127.0.0.1 / localhost): they see the workspace's files and its local-mode Qdrant.
    */

@@ -87,6 +87,10 @@ final class StatusCommand implements Callable<Integer> {
     return QdrantLoaderCli.OK;
   }
 
+  /** A run report's file name: the run id (UTC start, to the millisecond) and .json. */
+  static final java.util.regex.Pattern REPORT_NAME =
+      java.util.regex.Pattern.compile("\\d{8}-\\d{6}-\\d{3}\\.json");
+
   /** Reports listed by {@code status}, newest first. */
   static final int REPORTS_LISTED = 5;
 
@@ -97,7 +101,10 @@ final class StatusCommand implements Callable<Integer> {
     if (Files.isDirectory(runs)) {
       try (Stream<Path> files = Files.list(runs)) {
         files
-            .filter(p -> p.getFileName().toString().endsWith(".json"))
+            .filter(
+                p ->
+                    Files.isRegularFile(p)
+                        && REPORT_NAME.matcher(p.getFileName().toString()).matches())
             .sorted(Comparator.reverseOrder())
             .forEach(reports::add);
       }

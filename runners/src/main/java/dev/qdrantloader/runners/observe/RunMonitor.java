@@ -47,9 +47,13 @@ public final class RunMonitor implements AutoCloseable {
   private final long startNanos;
   private final ScheduledExecutorService timer;
   private final List<RunReport.Sample> samples = new ArrayList<>();
-  private final List<Long> done = new ArrayList<>();
-  private final List<Long> vectors = new ArrayList<>();
+
+  /** The latest ticks, every one, for the progress line's rates (the window and one before). */
+  private final java.util.ArrayDeque<Tick> recent = new java.util.ArrayDeque<>();
+
   private double interval;
+  private long stride = 1;
+  private long ticks;
   private long lastLogNanos;
   private boolean lineShown;
   private double peakCpu;
@@ -119,16 +123,21 @@ public final class RunMonitor implements AutoCloseable {
     RunReport.Sample sample =
         new RunReport.Sample(
             (now - startNanos) / 1e9, items, busy, ops, cpu, heap.getUsed(), heap.getMax());
-    samples.add(sample);
-    done.add(documentsDone(m));
-    vectors.add(vectorsReady(m));
-    if (samples.size() > MAX_SAMPLES) {
-      for (int i = samples.size() - 2; i > 0; i -= 2) {
-        samples.remove(i);
-        done.remove(i);
-        vectors.remove(i);
+    // Past MAX_SAMPLES every other sample is dropped and from then on only every stride-th tick
+    // is kept, so the timeline stays evenly spaced at the interval it states.
+    if (ticks++ % stride == 0) {
+      samples.add(sample);
+      if (samples.size() > MAX_SAMPLES) {
+        for (int i = samples.size() - 2; i > 0; i -= 2) {
+          samples.remove(i);
+        }
+        interval *= 2;
+        stride *= 2;
       }
-      interval *= 2;
+    }
+    recent.addLast(new Tick(sample.t(), documentsDone(m), vectorsReady(m), busy));
+    while (recent.size() > 2 && sample.t() - second(recent).t() >= WINDOW_SECONDS) {
+      recent.removeFirst();
     }
     peakCpu = Math.max(peakCpu, cpu);
     if (heap.getMax() > 0) {
@@ -153,15 +162,10 @@ public final class RunMonitor implements AutoCloseable {
    * run's time goes (of documents when nothing is embedded); the busiest stage.
    */
   synchronized String line(MetricsSnapshot m) {
-    int lastIndex = samples.size() - 1;
-    RunReport.Sample last = samples.get(lastIndex);
-    int baseIndex = lastIndex;
-    while (baseIndex > 0 && last.t() - samples.get(baseIndex).t() < WINDOW_SECONDS) {
-      baseIndex--;
-    }
-    RunReport.Sample base = samples.get(baseIndex);
+    Tick last = recent.getLast();
+    Tick base = recent.getFirst();
     long listed = m.counter("ReadDocuments.documents_listed");
-    long finished = done.get(lastIndex);
+    long finished = last.done();
     StringBuilder b = new StringBuilder();
     b.append(String.format(Locale.ROOT, "[%6.1fs] ", last.t()));
     if (listed == 0) {
@@ -176,7 +180,7 @@ public final class RunMonitor implements AutoCloseable {
             listed,
             Math.min(100, finished * 100 / listed)));
     long chunks = expectedChunks(m);
-    long ready = vectors.get(lastIndex);
+    long ready = last.vectors();
     boolean estimated = chunks > m.counter("ChunkDocuments.chunks_emitted");
     if (chunks > 0) {
       b.append(
@@ -195,11 +199,11 @@ public final class RunMonitor implements AutoCloseable {
       double rate;
       String unit;
       if (chunks > 0) {
-        rate = (ready - vectors.get(baseIndex)) / span;
+        rate = (ready - base.vectors()) / span;
         left = chunks - ready;
         unit = "chunks/s";
       } else {
-        rate = (finished - done.get(baseIndex)) / span;
+        rate = (finished - base.done()) / span;
         left = listed - finished;
         unit = "docs/s";
       }
@@ -222,6 +226,15 @@ public final class RunMonitor implements AutoCloseable {
     }
     return b.toString();
   }
+
+  private static Tick second(java.util.ArrayDeque<Tick> ticks) {
+    java.util.Iterator<Tick> it = ticks.iterator();
+    it.next();
+    return it.next();
+  }
+
+  /** One tick's figures for the progress line. */
+  private record Tick(double t, long done, long vectors, Map<String, Double> busySeconds) {}
 
   /** Chunks that have their vector: embedded, found in a cache, reused from Qdrant, or failed. */
   static long vectorsReady(MetricsSnapshot m) {
@@ -309,7 +322,7 @@ public final class RunMonitor implements AutoCloseable {
     close();
     sample(m);
     synchronized (this) {
-      if (progress == Progress.LOG && lastLogNanos != System.nanoTime()) {
+      if (progress == Progress.LOG) {
         progressOut.println("progress: " + line(m) + " (finished)");
         progressOut.flush();
       }

@@ -114,6 +114,9 @@ public final class HtmlReport {
         .append('>')
         .append(esc(status.replace('_', ' ')))
         .append("</span></h1>\n<dl class=\"meta\">\n");
+    if (r.error() != null) {
+      meta(h, "error", "<span class=\"mono\">" + esc(r.error()) + "</span>");
+    }
     meta(h, "scope", esc(r.scope()));
     meta(h, "runner", esc(r.runner()));
     meta(h, "wall time", esc(duration(r.seconds())));

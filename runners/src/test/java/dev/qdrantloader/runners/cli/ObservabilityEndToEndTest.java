@@ -298,15 +298,22 @@ public class ObservabilityEndToEndTest {
     // A second run after a file was deleted: the diff and delete stages count it, the read stage
     // counts the unchanged files it did not read.
     Files.delete(ws.resolve("docs/pages/ops/page-03.md"));
+    Path edited = ws.resolve("docs/pages/dev/page-01.md");
+    Files.writeString(edited, Files.readString(edited) + "\n## Added later\n\nOne more section.\n");
     Scraped second = ingestScraped(ws, "--progress", "off");
     assertEquals(1, second.code(), second.out() + second.err()); // broken.pdf fails again
     Map<String, Double> after = second.scrapes().get(second.scrapes().size() - 1);
     assertEquals(1.0, after.get("qdrant_loader_documents_deleted_total{stage=\"diff\"}"));
     assertEquals(1.0, after.get("qdrant_loader_documents_removed_total{stage=\"delete\"}"));
     assertEquals(
-        27.0, after.get("qdrant_loader_documents_unchanged_total{stage=\"diff\"}"), second.out());
+        26.0, after.get("qdrant_loader_documents_unchanged_total{stage=\"diff\"}"), second.out());
+    assertEquals(1.0, after.get("qdrant_loader_documents_changed_total{stage=\"diff\"}"));
+    // the edited page's unchanged sections keep their vectors
     assertTrue(
-        after.getOrDefault("qdrant_loader_documents_not_read_total{stage=\"read\"}", 0.0) >= 27,
+        after.getOrDefault("qdrant_loader_embeddings_reused_total{stage=\"reuse\"}", 0.0) > 0,
+        second.lastText());
+    assertTrue(
+        after.getOrDefault("qdrant_loader_documents_not_read_total{stage=\"read\"}", 0.0) >= 26,
         second.lastText());
 
     // Progress in log mode: plain lines, the last one at the end of the run.
@@ -426,10 +433,40 @@ public class ObservabilityEndToEndTest {
       assertEquals("failed", report.get("status").asText(), report.toString());
       assertTrue(report.get("error").asText().contains("401"), report.get("error").asText());
       assertEquals(4, report.get("totals").get("documents_listed").asLong(), report.toString());
-      assertTrue(
-          Files.readString(json.resolveSibling(report.get("run_id").asText() + ".html"))
-              .contains("failed"));
+      String html = Files.readString(json.resolveSibling(report.get("run_id").asText() + ".html"));
+      assertTrue(html.contains("failed") && html.contains("401"), "the error in the HTML report");
+      // The key never reaches a report.
+      assertFalse(Files.readString(json).contains("sk-test"), "api_key in the JSON report");
+      assertFalse(html.contains("sk-test"), "api_key in the HTML report");
       assertTrue(failed.out().contains("Run report: "), failed.out());
     }
+  }
+
+  @Test
+  void aMetricsPortInUseIsExitTwoBeforeAnythingIsTouched() throws Exception {
+    Path ws = dir.resolve("busy-port");
+    CliEndToEndTest.write(
+        ws,
+        "config.yaml",
+        "projects:\n  p:\n    sources:\n      localfile:\n        s:\n          base_url: docs\n");
+    CliEndToEndTest.write(ws, "docs/a.md", "# A\n\nText.\n");
+    try (java.net.ServerSocket taken =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      CliEndToEndTest.Run run =
+          CliEndToEndTest.cli(
+              ws, "ingest", "--metrics-port", Integer.toString(taken.getLocalPort()));
+      assertEquals(2, run.code(), run.out() + run.err());
+      assertTrue(
+          run.err().contains("--metrics-port " + taken.getLocalPort() + ": cannot listen on"),
+          run.err());
+    }
+    assertFalse(Files.exists(ws.resolve(".qdrant-loader")), "nothing was written");
+    CliEndToEndTest.Run linger = CliEndToEndTest.cli(ws, "ingest", "--metrics-linger", "5");
+    assertEquals(2, linger.code());
+    assertTrue(linger.err().contains("--metrics-linger needs --metrics-port"), linger.err());
+    CliEndToEndTest.Run progress = CliEndToEndTest.cli(ws, "ingest", "--progress", "sometimes");
+    assertEquals(2, progress.code());
+    assertTrue(progress.err().contains("expected auto, line, log or off"), progress.err());
+    assertFalse(Files.exists(ws.resolve(".qdrant-loader")), "nothing was written");
   }
 }
