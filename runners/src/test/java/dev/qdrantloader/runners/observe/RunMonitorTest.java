@@ -32,6 +32,16 @@ class RunMonitorTest {
     return new MetricsSnapshot(c, d);
   }
 
+  /** A monitor that shows no progress, for its figures alone. */
+  static RunMonitor quiet() {
+    return new RunMonitor(
+        () -> MetricsSnapshot.EMPTY,
+        1000,
+        RunMonitor.Progress.OFF,
+        0,
+        new PrintWriter(new StringWriter()));
+  }
+
   @Test
   void theLineShowsDoneOfListedTheRateTheEtaAndTheBusiestStage() throws Exception {
     StringWriter out = new StringWriter();
@@ -63,13 +73,7 @@ class RunMonitorTest {
     MetricsSnapshot m = new MetricsSnapshot(c, Map.of());
     assertEquals(180, RunMonitor.expectedChunks(m), "3 per document for 60 documents");
     assertEquals(40, RunMonitor.documentsDone(m), "the unchanged ones");
-    RunMonitor monitor =
-        new RunMonitor(
-            () -> MetricsSnapshot.EMPTY,
-            1000,
-            RunMonitor.Progress.OFF,
-            0,
-            new PrintWriter(new StringWriter()));
+    RunMonitor monitor = quiet();
     monitor.sample(m);
     assertTrue(monitor.line(m).contains("45/~180 chunks embedded (25%)"), monitor.line(m));
     // --force: the unchanged documents are processed too, so they are not done yet
@@ -110,26 +114,14 @@ class RunMonitorTest {
 
   @Test
   void beforeListingTheLineSaysSo() {
-    RunMonitor monitor =
-        new RunMonitor(
-            () -> MetricsSnapshot.EMPTY,
-            1000,
-            RunMonitor.Progress.OFF,
-            0,
-            new PrintWriter(new StringWriter()));
+    RunMonitor monitor = quiet();
     monitor.sample(MetricsSnapshot.EMPTY);
     assertTrue(monitor.line(MetricsSnapshot.EMPTY).contains("listing documents"));
   }
 
   @Test
   void aLongRunKeepsAtMostMaxSamplesAndDoublesTheInterval() {
-    RunMonitor monitor =
-        new RunMonitor(
-            () -> MetricsSnapshot.EMPTY,
-            1000,
-            RunMonitor.Progress.OFF,
-            0,
-            new PrintWriter(new StringWriter()));
+    RunMonitor monitor = quiet();
     for (int i = 0; i <= RunMonitor.MAX_SAMPLES; i++) {
       monitor.sample(metrics(100_000, i, i, 0));
     }
@@ -146,13 +138,7 @@ class RunMonitorTest {
 
   @Test
   void samplesTimeTheStagesAndReadTheJvm() {
-    RunMonitor monitor =
-        new RunMonitor(
-            () -> MetricsSnapshot.EMPTY,
-            1000,
-            RunMonitor.Progress.OFF,
-            0,
-            new PrintWriter(new StringWriter()));
+    RunMonitor monitor = quiet();
     RunReport.Sample s = monitor.sample(metrics(10, 4, 2500, 40));
     assertEquals(2.5, s.busySeconds().get("embed"), 1e-9);
     assertEquals(0.04, s.busySeconds().get("convert"), 1e-9);

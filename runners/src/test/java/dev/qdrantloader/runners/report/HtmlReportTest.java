@@ -301,28 +301,6 @@ class HtmlReportTest {
   }
 
   private static RunReport withStages(RunReport r, List<StageFigures> stages) {
-    return new RunReport(
-        r.reportVersion(),
-        r.runId(),
-        r.started(),
-        r.ended(),
-        r.seconds(),
-        r.status(),
-        r.scope(),
-        r.runner(),
-        r.versions(),
-        r.configDigest(),
-        r.settings(),
-        r.totals(),
-        stages,
-        r.counters(),
-        r.distributions(),
-        r.failureCounts(),
-        r.failures(),
-        r.timeline(),
-        r.resources(),
-        r.advice(),
-        r.profile(),
-        null);
+    return ReportFixture.with(r, java.util.Map.of("stages", stages));
   }
 }

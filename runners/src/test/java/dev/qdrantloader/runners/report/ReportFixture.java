@@ -318,31 +318,25 @@ final class ReportFixture {
     return JSON.convertValue(s, Settings.class);
   }
 
+  /**
+   * The same report with some fields replaced, by their JSON names (snake_case), so the fixture's
+   * variations survive fields added to the record.
+   */
+  static RunReport with(RunReport r, Map<String, Object> changes) {
+    com.fasterxml.jackson.databind.node.ObjectNode json = JSON.valueToTree(r);
+    changes.forEach((field, value) -> json.set(field, JSON.valueToTree(value)));
+    try {
+      return JSON.treeToValue(json, RunReport.class);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** The same report with another timeline (null or empty: a runner without live metrics). */
   static RunReport withTimeline(RunReport r, Timeline timeline) {
-    return new RunReport(
-        r.reportVersion(),
-        r.runId(),
-        r.started(),
-        r.ended(),
-        r.seconds(),
-        r.status(),
-        r.scope(),
-        r.runner(),
-        r.versions(),
-        r.configDigest(),
-        r.settings(),
-        r.totals(),
-        r.stages(),
-        r.counters(),
-        r.distributions(),
-        r.failureCounts(),
-        r.failures(),
-        timeline,
-        r.resources(),
-        r.advice(),
-        r.profile(),
-        null);
+    Map<String, Object> changes = new java.util.HashMap<>();
+    changes.put("timeline", timeline);
+    return with(r, changes);
   }
 
   /** The same report with other failures, advice and profile. */
@@ -352,28 +346,11 @@ final class ReportFixture {
       List<FailureLine> failures,
       List<Advice> advice,
       ProfileSummary profile) {
-    return new RunReport(
-        r.reportVersion(),
-        r.runId(),
-        r.started(),
-        r.ended(),
-        r.seconds(),
-        r.status(),
-        r.scope(),
-        r.runner(),
-        r.versions(),
-        r.configDigest(),
-        r.settings(),
-        r.totals(),
-        r.stages(),
-        r.counters(),
-        r.distributions(),
-        counts,
-        failures,
-        r.timeline(),
-        r.resources(),
-        advice,
-        profile,
-        null);
+    Map<String, Object> changes = new java.util.HashMap<>();
+    changes.put("failure_counts", counts);
+    changes.put("failures", failures);
+    changes.put("advice", advice);
+    changes.put("profile", profile);
+    return with(r, changes);
   }
 }
