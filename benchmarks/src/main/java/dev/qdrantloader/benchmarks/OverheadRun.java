@@ -10,6 +10,7 @@ import dev.qdrantloader.pipelines.config.IngestionConfig;
 import dev.qdrantloader.pipelines.config.WorkspaceConfig;
 import dev.qdrantloader.runners.cli.DirectRun;
 import dev.qdrantloader.runners.cli.QdrantTarget;
+import dev.qdrantloader.runners.observe.LiveMetrics;
 import dev.qdrantloader.runners.observe.MetricsEndpoint;
 import dev.qdrantloader.runners.observe.RunMonitor;
 import dev.qdrantloader.runners.report.MetricsSnapshot;
@@ -25,8 +26,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Supplier;
 import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
@@ -125,29 +124,13 @@ public final class OverheadRun {
   private static Observed observed(Pipeline pipeline, Map<String, Object> json) throws Exception {
     // The live metrics as IngestCommand reads them: the running result's attempted values, the
     // final ones once it has finished.
-    AtomicReference<PipelineResult> running = new AtomicReference<>();
-    AtomicReference<MetricsSnapshot> finalMetrics = new AtomicReference<>();
-    Supplier<MetricsSnapshot> live =
-        () -> {
-          MetricsSnapshot done = finalMetrics.get();
-          if (done != null) {
-            return done;
-          }
-          PipelineResult r = running.get();
-          return r == null ? MetricsSnapshot.EMPTY : MetricsSnapshot.of(r, true);
-        };
+    LiveMetrics live = new LiveMetrics();
     PrintWriter progress =
         new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
     long start = System.nanoTime();
     try (MetricsEndpoint endpoint =
         MetricsEndpoint.start(
-            "127.0.0.1",
-            0,
-            live,
-            () -> finalMetrics.get() != null,
-            "overhead-" + Instant.now(),
-            "direct",
-            start)) {
+            "127.0.0.1", 0, live, live::finished, "overhead-" + Instant.now(), "direct", start)) {
       URL url = new URL("http://127.0.0.1:" + endpoint.port() + "/metrics");
       RunMonitor monitor =
           new RunMonitor(live, SAMPLE_MILLIS, RunMonitor.Progress.LOG, PROGRESS_MILLIS, progress)
@@ -159,7 +142,7 @@ public final class OverheadRun {
       double seconds;
       try {
         result = pipeline.run();
-        running.set(result);
+        live.running(result);
         PipelineResult.State state = result.waitUntilFinish();
         seconds = (System.nanoTime() - t0) / 1e9;
         // CPU of the threads observation adds, before they stop: the monitor's and the endpoint's
@@ -184,7 +167,7 @@ public final class OverheadRun {
       MetricsScraper.Scrapes s = scraper.stop();
       MetricsSnapshot metrics = MetricsSnapshot.of(result, false);
       monitor.finish(metrics);
-      finalMetrics.set(metrics);
+      live.finish(metrics);
       json.put("scrapes", s.scrapes());
       json.put("scrape_bytes", s.bytes());
       json.put("scrape_errors", s.errors());

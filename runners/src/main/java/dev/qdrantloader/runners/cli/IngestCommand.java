@@ -9,6 +9,7 @@ import dev.qdrantloader.pipelines.IngestionJobs;
 import dev.qdrantloader.pipelines.IngestionPipeline;
 import dev.qdrantloader.pipelines.UpToDate;
 import dev.qdrantloader.pipelines.config.IngestionConfig;
+import dev.qdrantloader.runners.observe.LiveMetrics;
 import dev.qdrantloader.runners.observe.MetricsEndpoint;
 import dev.qdrantloader.runners.observe.RunMonitor;
 import dev.qdrantloader.runners.report.HtmlReport;
@@ -35,9 +36,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
 import org.apache.beam.runners.dataflow.DataflowPipelineJob;
 import org.apache.beam.runners.dataflow.options.DataflowPipelineOptions;
 import org.apache.beam.runners.direct.DirectOptions;
@@ -224,17 +222,7 @@ final class IngestCommand implements Callable<Integer> {
               + " the same Beam metrics appear in the runner's own UI (the Spark UI's stages, the"
               + " Dataflow console's job metrics)");
     }
-    AtomicReference<PipelineResult> running = new AtomicReference<>();
-    AtomicReference<MetricsSnapshot> finalMetrics = new AtomicReference<>();
-    Supplier<MetricsSnapshot> liveMetrics =
-        () -> {
-          MetricsSnapshot done = finalMetrics.get();
-          if (done != null) {
-            return done;
-          }
-          PipelineResult r = running.get();
-          return r == null ? MetricsSnapshot.EMPTY : MetricsSnapshot.of(r, true);
-        };
+    LiveMetrics liveMetrics = new LiveMetrics();
     String template =
         choice.kind() == RunnerChoice.Kind.DATAFLOW
             ? options.as(DataflowPipelineOptions.class).getTemplateLocation()
@@ -243,8 +231,7 @@ final class IngestCommand implements Callable<Integer> {
     String runId =
         DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS").withZone(ZoneOffset.UTC).format(started);
     // The endpoint's port is taken before anything else is touched (a port in use is exit 2).
-    MetricsEndpoint endpoint =
-        metricsEndpoint(liveMetrics, () -> finalMetrics.get() != null, runId, choice, t0, out);
+    MetricsEndpoint endpoint = metricsEndpoint(liveMetrics, runId, choice, t0, out);
     EmbeddingPlan embedding;
     Path runDir = Workspaces.stateDir(config.workspace()).resolve("runs").resolve(runId);
     try {
@@ -357,7 +344,7 @@ final class IngestCommand implements Callable<Integer> {
           }
           try {
             result = pipeline.run();
-            running.set(result);
+            liveMetrics.running(result);
             if (noWait) {
               out.println(
                   "Submitted "
@@ -418,7 +405,7 @@ final class IngestCommand implements Callable<Integer> {
                   .getErr()
                   .println("error: the run report could not be written: " + reportFailure);
             }
-            finalMetrics.set(atFailure);
+            liveMetrics.finish(atFailure);
             try {
               RunHistory.ended(
                   target.client(),
@@ -489,7 +476,7 @@ final class IngestCommand implements Callable<Integer> {
                 null);
         summary.print(out, report);
         writeReport(runDir, report, out);
-        finalMetrics.set(metrics);
+        liveMetrics.finish(metrics);
         if (endpoint != null && metricsLinger > 0) {
           out.printf(
               Locale.ROOT,
@@ -594,12 +581,7 @@ final class IngestCommand implements Callable<Integer> {
 
   /** The Prometheus endpoint of --metrics-port, or null; a port that cannot be bound is exit 2. */
   private MetricsEndpoint metricsEndpoint(
-      Supplier<MetricsSnapshot> live,
-      BooleanSupplier finished,
-      String runId,
-      RunnerChoice choice,
-      long t0,
-      PrintWriter out) {
+      LiveMetrics live, String runId, RunnerChoice choice, long t0, PrintWriter out) {
     if (metricsPort == null) {
       if (metricsLinger != 0) {
         throw new CliException("--metrics-linger needs --metrics-port");
@@ -615,7 +597,7 @@ final class IngestCommand implements Callable<Integer> {
     try {
       MetricsEndpoint endpoint =
           MetricsEndpoint.start(
-              metricsHost, metricsPort, live, finished, runId, choice.describe(), t0);
+              metricsHost, metricsPort, live, live::finished, runId, choice.describe(), t0);
       out.println(
           "Metrics at http://"
               + metricsHost
@@ -645,7 +627,7 @@ final class IngestCommand implements Callable<Integer> {
   }
 
   /** The metrics of a pipeline that failed, as far as its runner still gives them. */
-  private static MetricsSnapshot snapshotOrEmpty(Supplier<MetricsSnapshot> live) {
+  private static MetricsSnapshot snapshotOrEmpty(LiveMetrics live) {
     try {
       return live.get();
     } catch (RuntimeException e) {

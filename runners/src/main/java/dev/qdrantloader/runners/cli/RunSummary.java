@@ -96,18 +96,13 @@ final class RunSummary {
     return failures;
   }
 
-  void print(PrintWriter out) {
-    print(out, null);
-  }
-
   /**
-   * Prints the summary and, from the run's report when given: a table of per-stage figures (items
-   * finished, busy time summed over threads and its share, throughput over the wall time, mean and
-   * longest operation), what the resource monitor did, tuning advice and the profile's hot methods.
+   * Prints the summary and, from the run's report: a table of per-stage figures (items finished,
+   * busy time summed over threads and its share, throughput over the wall time, mean and longest
+   * operation), what the resource monitor did, tuning advice and the profile's hot methods.
    */
   void print(PrintWriter out, RunReport report) {
-    List<RunReport.StageFigures> stages =
-        report == null || report.stages() == null ? List.of() : report.stages();
+    List<RunReport.StageFigures> stages = report.stages() == null ? List.of() : report.stages();
     long listed = get("ReadDocuments.documents_listed");
     long converted = get("ConvertDocuments.documents_converted");
     long failedDocs = failedDocuments();
@@ -212,7 +207,7 @@ final class RunSummary {
             timed ? String.format(Locale.ROOT, "%.1f", s.maxMillis()) : "-");
       }
     }
-    if (report != null && report.resources() != null) {
+    if (report.resources() != null) {
       RunReport.Resources r = report.resources();
       if (r.throttles() > 0 || !r.warnings().isEmpty()) {
         out.printf(
@@ -236,7 +231,7 @@ final class RunSummary {
             f.reason());
       }
     }
-    if (report != null && report.profile() != null) {
+    if (report.profile() != null) {
       RunReport.ProfileSummary p = report.profile();
       out.printf(
           Locale.ROOT,
@@ -251,7 +246,7 @@ final class RunSummary {
         }
       }
     }
-    if (report != null && report.advice() != null && !report.advice().isEmpty()) {
+    if (report.advice() != null && !report.advice().isEmpty()) {
       out.printf(Locale.ROOT, "Tuning advice:%n");
       for (RunReport.Advice a : report.advice()) {
         out.printf(Locale.ROOT, "  - %s%n    because %s [%s]%n", a.advice(), a.because(), a.rule());
